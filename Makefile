@@ -1,0 +1,39 @@
+# Every target bootstraps uv with pip when it is missing, then runs inside the locked venv.
+UV := $(shell command -v uv 2>/dev/null)
+ifeq ($(UV),)
+UV := python3 -m uv
+endif
+RUN := $(UV) run --frozen
+
+.PHONY: help uv sync demo test test-postgres eval bench serve lint
+
+help:
+	@echo "make demo   - 在内置示例网站群上运行一轮完整检查并输出报告 (./govinspect-demo/)"
+	@echo "make test   - 运行全部测试"
+	@echo "make eval   - 对照标注数据计算各规则的准确率和召回率"
+	@echo "make bench  - 运行性能基准"
+	@echo "make serve  - 启动管理后台"
+
+uv:
+	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
+
+sync: uv
+	$(UV) sync --frozen
+
+demo: sync
+	$(RUN) govinspect demo --out govinspect-demo
+
+test: sync
+	$(RUN) pytest
+
+eval: sync
+	$(RUN) python -m govinspect.eval
+
+bench: sync
+	$(RUN) python -m bench
+
+serve: sync
+	$(RUN) govinspect serve
+
+lint: sync
+	$(RUN) ruff check src tests

@@ -1,0 +1,150 @@
+"""Domain types shared by every layer. Pure: no I/O, no Django, no Scrapy.
+
+Django models (``govinspect.web``) persist these; the collector produces ``CaptureRecord``
+and ``LinkCheck``; rules turn facts into ``Finding``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class SiteKind(StrEnum):
+    """网站类型 as written in rosters and reports."""
+
+    PORTAL = "门户"
+    DEPARTMENT = "部门"
+    SPECIAL = "专项"
+
+
+class UnitLevel(StrEnum):
+    """Where a unit sits in the city's hierarchy."""
+
+    CITY = "市直"
+    COUNTY = "县市区"
+    DEPARTMENT = "部门"
+
+
+class Confidence(StrEnum):
+    CERTAIN = "确定"
+    SUSPECTED = "疑似"
+
+
+class LinkClass(StrEnum):
+    """Where a link points, relative to the site that links to it."""
+
+    IN_SITE = "in_site"
+    SAME_DOMAIN = "same_domain"
+    OUTBOUND = "outbound"
+
+
+class ResourceKind(StrEnum):
+    PAGE = "page"
+    ATTACHMENT = "attachment"
+    IMAGE = "image"
+
+
+class LinkFailure(StrEnum):
+    """Why a link is broken. ``None`` on a LinkCheck means it works."""
+
+    DNS = "dns"
+    REFUSED = "connect_refused"
+    TLS = "tls"
+    TIMEOUT = "timeout"
+    HTTP_4XX = "http_4xx"
+    HTTP_5XX = "http_5xx"
+    REDIRECT_LOOP = "redirect_loop"
+    SOFT_404 = "soft_404"
+    BLOCKED = "blocked"  # WAF / anti-bot: reported, never counted as dead
+    OTHER = "other"
+
+
+@dataclass(frozen=True)
+class SiteRef:
+    """The parts of a roster site that analysis needs."""
+
+    code: str  # 网站标识码, 10 digits
+    name: str
+    homepage: str
+    kind: SiteKind
+    hosts: tuple[str, ...] = ()  # every host that belongs to the site (homepage host first)
+
+
+@dataclass(frozen=True)
+class CaptureRecord:
+    """One fetched response, as written by the collector."""
+
+    site_code: str
+    url: str
+    final_url: str
+    status: int
+    content_type: str
+    fetched_at: str  # ISO 8601, UTC
+    depth: int
+    parent_url: str | None
+    warc_file: str
+    warc_offset: int
+    digest: str  # sha1 of the payload, base32 as in WARC-Payload-Digest
+
+
+@dataclass(frozen=True)
+class LinkCheck:
+    """The status of one link found on one page (a link seen on N pages gives N checks)."""
+
+    site_code: str
+    parent_url: str  # the page the link was found on
+    url: str  # absolute target URL
+    text: str  # anchor text or alt text
+    link_class: LinkClass
+    resource_kind: ResourceKind
+    status: int | None  # final HTTP status, None when no response
+    failure: LinkFailure | None  # None when the link works
+
+    @property
+    def broken(self) -> bool:
+        return self.failure is not None and self.failure != LinkFailure.BLOCKED
+
+
+@dataclass(frozen=True)
+class Span:
+    """Character offsets into ``Evidence.context`` of the offending text."""
+
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Evidence:
+    url: str
+    parent_url: str | None = None
+    context: str = ""
+    span: Span | None = None
+    capture: str | None = None  # "warc_file#offset" of the capture that shows it
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One rule violation at one place. ``fingerprint`` is stable across rounds."""
+
+    rule_id: str
+    indicator_id: str
+    subject: str  # 网站标识码 or account 标识码
+    message: str  # zh-hans, for reports
+    evidence: Evidence
+    confidence: Confidence = Confidence.CERTAIN
+    # Which deduction item of the indicator this finding feeds (e.g. "homepage" / "other" for
+    # W-D22); the scoring engine looks up the points for it in the indicator set.
+    item: str = ""
+    details: dict = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def fingerprint(self) -> str:
+        """Same problem at the same place → same fingerprint, round after round."""
+        parts = [self.rule_id, self.subject, self.item, self.evidence.url,
+                 self.evidence.parent_url or ""]
+        if self.evidence.span is not None:
+            c = self.evidence.context
+            parts.append(c[self.evidence.span.start:self.evidence.span.end])
+        return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()[:20]
