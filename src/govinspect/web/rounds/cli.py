@@ -1,4 +1,23 @@
+"""`govinspect round …` and `govinspect report`: create a round, run it, write its reports."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
 import click
+
+from govinspect.web.setup import django_setup
+
+
+def _parse_time(value: str) -> datetime:
+    from django.utils import timezone
+
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise click.BadParameter(f"无法识别的时间：{value}（示例：2022-06-30T17:00）") from exc
+    return parsed if parsed.tzinfo else timezone.make_aware(parsed)
 
 
 @click.group(name="round")
@@ -6,6 +25,96 @@ def round_() -> None:
     """检查轮次：创建轮次，采集、分析、评分。"""
 
 
+@round_.command("create")
+@click.argument("name")
+@click.option("--t", "reference_time", required=True, help="检查时间点，如 2022-06-30T17:00")
+@click.option("--set", "indicator_set", default="national-2019", show_default=True,
+              help="指标体系")
+@click.option("--site", "site_codes", multiple=True, help="只检查这些网站（网站标识码，可多次）")
+def create(name: str, reference_time: str, indicator_set: str, site_codes: tuple[str, ...]) -> None:
+    """创建（或更新）一个检查轮次。"""
+    django_setup()
+    from govinspect.indicators.sets import IndicatorSetError
+    from govinspect.web.rounds.services import RoundError, create_round
+
+    try:
+        r = create_round(name, _parse_time(reference_time), indicator_set=indicator_set,
+                         site_codes=list(site_codes) or None)
+    except (RoundError, IndicatorSetError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"已创建检查轮次 {r.name}：{r.sites.count()} 家网站，指标体系 {r.indicator_set}")
+
+
+@round_.command("run")
+@click.argument("name")
+@click.option("--resolve", "resolve", multiple=True, metavar="HOST=IP",
+              help="仅用于测试环境：将主机名解析到指定地址（封闭解析，其余主机视为无法解析）")
+@click.option("--allow-private", is_flag=True, help="允许访问内网和本机地址（仅演示和测试）")
+def run(name: str, resolve: tuple[str, ...], allow_private: bool) -> None:
+    """采集并分析一个检查轮次的全部网站。"""
+    django_setup()
+    from govinspect.collect.crawl import CollectOptions
+    from govinspect.web.rounds.models import Round
+    from govinspect.web.rounds.services import analyse_round, collect_round
+
+    round_ = Round.objects.filter(name=name).first()
+    if round_ is None:
+        raise click.ClickException(f"没有名为 {name} 的检查轮次，请先运行 govinspect round create")
+    mapping = {}
+    for pair in resolve:
+        host, sep, ip = pair.partition("=")
+        if not sep:
+            raise click.BadParameter(f"--resolve 应写作 主机名=IP：{pair}")
+        mapping[host.strip()] = ip.strip()
+    options = CollectOptions(resolve=mapping or None, allow_private=allow_private)
+    with crawl_progress() as progress:
+        collect_round(round_, options, progress=progress)
+    findings = analyse_round(round_)
+    click.echo(f"分析完成：{sum(map(len, findings.values()))} 条问题")
+
+
 @click.command()
-def report() -> None:
+@click.option("--round", "round_name", required=True, help="检查轮次名称，如 2022Q2")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=None,
+              help="输出目录（默认：工作目录/reports/轮次名称）")
+def report(round_name: str, out_dir: Path | None) -> None:
     """生成检查报告（问题清单 Excel 与 HTML 汇总页）。"""
+    django_setup()
+    from django.conf import settings
+
+    from govinspect.web.rounds.models import Round
+    from govinspect.web.rounds.services import report_round
+
+    round_ = Round.objects.filter(name=round_name).first()
+    if round_ is None:
+        raise click.ClickException(f"没有名为 {round_name} 的检查轮次")
+    out = out_dir or Path(settings.WORKSPACE) / "reports" / round_name
+    outcome = report_round(round_, out)
+    for path in outcome.files[:3]:
+        click.echo(f"已生成 {path}")
+    if len(outcome.files) > 3:
+        click.echo(f"……以及 {len(outcome.files) - 3} 份各网站整改清单")
+
+
+class crawl_progress:  # noqa: N801  (used as a context manager, reads like a function)
+    """A rich progress bar fed by the collector's progress events."""
+
+    def __enter__(self):
+        from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn,
+                                   TimeElapsedColumn)
+
+        self._progress = Progress(TextColumn("[bold]采集"), BarColumn(), MofNCompleteColumn(),
+                                  TextColumn("页面 {task.fields[pages]}  链接 {task.fields[links]}"),
+                                  TimeElapsedColumn(), transient=False)
+        self._task = self._progress.add_task("collect", total=None, pages=0, links=0)
+        self._progress.start()
+        return self._update
+
+    def _update(self, event) -> None:
+        fields = {k: getattr(event, k) for k in ("pages", "links") if hasattr(event, k)}
+        total = getattr(event, "sites_total", None)
+        done = getattr(event, "sites_done", None)
+        self._progress.update(self._task, total=total, completed=done, **fields)
+
+    def __exit__(self, *exc) -> None:
+        self._progress.stop()

@@ -1,0 +1,46 @@
+"""Generate the rules reference (docs/rules.md) from the rule registry.
+
+`python -m govinspect.rules.docs` prints it; `--write` updates docs/rules.md. A test keeps the
+committed page equal to the generated one, so every registered rule is documented."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from govinspect.rules.base import all_rules
+
+HEADER = """# 规则参考 / Rules reference
+
+Generated from the rule registry by `python -m govinspect.rules.docs --write`; do not edit by hand.
+Each rule: id, the indicators it feeds (ids of INDICATORS.md), what it checks, why it matters,
+an example, how to fix it, and its basis.
+"""
+
+
+def render() -> str:
+    parts = [HEADER]
+    for rule in all_rules():
+        parts.append(f"\n## {rule.id} {rule.title}\n")
+        parts.append(f"- 指标：{'、'.join(rule.indicators)}\n")
+        parts.append(f"\n**规则说明**　{rule.what}\n")
+        parts.append(f"\n**为什么重要**　{rule.why}\n")
+        parts.append(f"\n**示例**\n\n```html\n{rule.example}\n```\n")
+        parts.append(f"\n**整改建议**　{rule.fix}\n")
+        parts.append(f"\n**依据**　{rule.basis}\n")
+    return "".join(parts)
+
+
+def main(argv: list[str]) -> int:
+    text = render()
+    if "--write" in argv:
+        target = Path(__file__).resolve().parents[3] / "docs" / "rules.md"
+        target.write_text(text, encoding="utf-8")
+        print(f"wrote {target}")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

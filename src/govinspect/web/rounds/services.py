@@ -1,0 +1,140 @@
+"""Round services: the pipeline steps the CLI, the web and the workers all call.
+
+roster → round → collect → analyse → review → score → report. Each step reads what the
+previous one stored, so analysis can be re-run from stored captures without the network.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from govinspect.collect.crawl import CollectOptions, CollectSummary, collect_sites
+from govinspect.collect.store import read_captures, read_link_checks
+from govinspect.core.types import Confidence, Finding, LinkCheck
+from govinspect.indicators.engine import SiteScore, score_site
+from govinspect.indicators.sets import load_indicator_set
+from govinspect.reports.findings import RoundReport, SiteReport, write_round_reports
+from govinspect.rules.links import dead_links
+from govinspect.web.roster.models import Site
+from govinspect.web.rounds.models import Capture, Round
+from govinspect.web.rounds.models import Finding as FindingRow
+from govinspect.web.rounds.persist import save_captures, save_findings
+
+
+class RoundError(Exception):
+    """A problem the office must fix before the round can go on (message in Chinese)."""
+
+
+def round_dir(round_: Round) -> Path:
+    return Path(settings.WORKSPACE) / "rounds" / round_.name
+
+
+def create_round(name: str, reference_time: datetime, *, indicator_set: str = "national-2019",
+                 window_days: int = 7, site_codes: list[str] | None = None) -> Round:
+    """A round over the whole roster (or the named sites). The window ends at *t*."""
+    load_indicator_set(indicator_set)  # fail now, not after a day of crawling
+    sites = Site.objects.all() if site_codes is None else Site.objects.filter(code__in=site_codes)
+    if not sites.exists():
+        raise RoundError("名录中没有网站，请先导入名录（govinspect roster import）")
+    with transaction.atomic():
+        round_, _ = Round.objects.update_or_create(
+            name=name,
+            defaults={"reference_time": reference_time,
+                      "window_start": reference_time - timedelta(days=window_days),
+                      "window_end": reference_time, "indicator_set": indicator_set})
+        round_.sites.set(sites)
+    return round_
+
+
+def collect_round(round_: Round, options: CollectOptions,
+                  progress: Callable | None = None) -> CollectSummary:
+    """Crawl every site of the round into the round's folder, then store the captures."""
+    sites = [s.to_ref() for s in round_.sites.order_by("code")]
+    out = round_dir(round_) / "collect"
+    summary = collect_sites(sites, out, options, progress=progress)
+    ingest_captures(round_)
+    return summary
+
+
+def ingest_captures(round_: Round) -> int:
+    out = round_dir(round_) / "collect"
+    by_site = {s.code: s for s in round_.sites.all()}
+    grouped: dict[str, list] = {}
+    for record in read_captures(out):
+        grouped.setdefault(record.site_code, []).append(record)
+    total = 0
+    for code, records in grouped.items():
+        if code in by_site:
+            save_captures(round_, by_site[code], records)
+            total += len(records)
+    return total
+
+
+def analyse_round(round_: Round) -> dict[str, list[Finding]]:
+    """Run the site rules over stored collection output; store the findings."""
+    out = round_dir(round_) / "collect"
+    checks: dict[str, list[LinkCheck]] = {}
+    for check in read_link_checks(out):
+        checks.setdefault(check.site_code, []).append(check)
+    results: dict[str, list[Finding]] = {}
+    for site in round_.sites.order_by("code"):
+        ref = site.to_ref()
+        findings = dead_links(ref, checks.get(site.code, []))
+        save_findings(round_, site, findings)
+        results[site.code] = findings
+    return results
+
+
+def _counts_for_score(row: FindingRow) -> bool:
+    """Certain automatic findings count unless dismissed; suspected ones only once confirmed."""
+    if row.review_state == "已排除":
+        return False
+    return row.confidence == Confidence.CERTAIN.value or row.review_state == "已确认"
+
+
+@dataclass(frozen=True)
+class RoundOutcome:
+    report: RoundReport
+    files: list[Path]
+
+
+def report_round(round_: Round, out_dir: Path) -> RoundOutcome:
+    """Score every site from its stored findings and write the findings reports."""
+    iset = load_indicator_set(round_.indicator_set)
+    site_reports = []
+    for site in round_.sites.select_related("unit").order_by("code"):
+        rows = list(FindingRow.objects.filter(round=round_, site=site).order_by("item", "url", "parent_url"))
+        findings = [r.to_core() for r in rows if _counts_for_score(r)]
+        score: SiteScore = score_site(site.to_ref(), findings, iset)
+        pages = Capture.objects.filter(round=round_, site=site).count()
+        site_reports.append(SiteReport(site=site.to_ref(), unit=site.unit.name,
+                                       region=site.unit.region, score=score,
+                                       findings=tuple(findings), pages=pages))
+    report = RoundReport(
+        round_name=round_.name,
+        reference_time=timezone.localtime(round_.reference_time).isoformat(timespec="minutes"),
+        indicator_set=iset.name,
+        generated_at=timezone.localtime().isoformat(timespec="seconds"),
+        sites=tuple(site_reports))
+    files = write_round_reports(report, out_dir)
+    (out_dir / "summary.json").write_text(json.dumps(
+        {"round": round_.name, "sites": [
+            {"code": s.site.code, "name": s.site.name, "score": s.score.score,
+             "passed": s.score.passed, "findings": len(s.findings), "pages": s.pages}
+            for s in site_reports]}, ensure_ascii=False, indent=2), encoding="utf-8")
+    # Machine-readable findings for evaluation and for other tools.
+    (out_dir / "findings.json").write_text(json.dumps(
+        [{"rule": f.rule_id, "indicator": f.indicator_id, "item": f.item, "site": f.subject,
+          "url": f.evidence.url, "parent_url": f.evidence.parent_url, "message": f.message,
+          "confidence": f.confidence.value, "fingerprint": f.fingerprint, "details": f.details}
+         for s in site_reports for f in s.findings], ensure_ascii=False, indent=1),
+        encoding="utf-8")
+    return RoundOutcome(report, files)
