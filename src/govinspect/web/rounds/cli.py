@@ -100,8 +100,13 @@ class crawl_progress:  # noqa: N801  (used as a context manager, reads like a fu
     """A rich progress bar fed by the collector's progress events."""
 
     def __enter__(self):
-        from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn,
-                                   TimeElapsedColumn)
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+        )
 
         self._progress = Progress(TextColumn("[bold]采集"), BarColumn(), MofNCompleteColumn(),
                                   TextColumn("页面 {task.fields[pages]}  链接 {task.fields[links]}"),

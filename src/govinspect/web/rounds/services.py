@@ -88,7 +88,7 @@ def analyse_round(round_: Round) -> dict[str, list[Finding]]:
     for site in round_.sites.order_by("code"):
         ref = site.to_ref()
         findings = dead_links(ref, checks.get(site.code, []))
-        save_findings(round_, site, findings)
+        save_findings(round_, site, findings, prune=True)
         results[site.code] = findings
     return results
 

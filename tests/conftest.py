@@ -1,0 +1,29 @@
+"""Shared test setup: never touch the developer's real workspace.
+
+pytest-django imports the Django settings before this file runs, so the workspace is set both
+in the environment (for subprocesses) and on the already-loaded settings.
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+_WORKSPACE = Path(tempfile.mkdtemp(prefix="govinspect-test-"))
+atexit.register(shutil.rmtree, _WORKSPACE, ignore_errors=True)
+os.environ["GOVINSPECT_WORKSPACE"] = str(_WORKSPACE)
+
+
+def pytest_configure(config) -> None:
+    from django.conf import settings
+
+    if not settings.configured:
+        return
+    settings.WORKSPACE = _WORKSPACE
+    settings.STATIC_ROOT = str(_WORKSPACE / "static")
+    db = settings.DATABASES["default"]
+    if db["ENGINE"].endswith("sqlite3"):
+        db["NAME"] = str(_WORKSPACE / "govinspect.sqlite3")
