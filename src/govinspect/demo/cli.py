@@ -86,8 +86,12 @@ def _run_round(server, out_dir: Path, t: datetime, console) -> None:
     from govinspect.collect.crawl import CollectOptions
     from govinspect.web.roster.services import import_roster
     from govinspect.web.rounds.cli import crawl_progress
-    from govinspect.web.rounds.services import (analyse_round, collect_round, create_round,
-                                                report_round)
+    from govinspect.web.rounds.services import (
+        analyse_round,
+        collect_round,
+        create_round,
+        report_round,
+    )
 
     imported = import_roster(out_dir / "network" / "roster.csv")
     console.print(f"名录导入：{imported}")
@@ -107,8 +111,8 @@ def _run_round(server, out_dir: Path, t: datetime, console) -> None:
 
     for rank, s in enumerate(ranked(outcome.report), start=1):
         table.add_row(str(rank), s.site.name, s.site.kind.value, str(s.pages),
-                      str(len(s.findings)), f"{s.score.score:.2f}",
-                      "合格" if s.score.passed else "[red]不合格[/red]")
+                      str(len(s.findings)), s.score.score_text,
+                      s.score.result if s.score.passed else f"[red]{s.score.result}[/red]")
     console.print(table)
     for path in outcome.files[:2] + outcome.files[-1:]:
         console.print(f"已生成 {path}")

@@ -74,16 +74,18 @@ def _write_sheet(ws, columns: list[str], rows: list[list], widths: dict[int, int
 
 
 def ranked(report: RoundReport) -> list[SiteReport]:
-    return sorted(report.sites, key=lambda s: (-s.score.score, s.site.code))
+    """Scored sites by score, then vetoed / veto-only sites, each group by code."""
+    return sorted(report.sites, key=lambda s: (s.score.score is None,
+                                               -(s.score.score or 0), s.site.code))
 
 
 def _summary_rows(report: RoundReport) -> list[list]:
     rows = []
     for rank, s in enumerate(ranked(report), start=1):
-        deducted = round(sum(d.applied for d in s.score.deductions), 2)
+        deducted = float(sum(d.applied for d in s.score.deductions))
         rows.append([rank, s.site.code, s.site.name, s.site.kind.value, s.unit, s.region,
-                     s.pages, len(s.findings), deducted, s.score.score,
-                     "合格" if s.score.passed else "不合格"])
+                     s.pages, len(s.findings), round(deducted, 2), s.score.score,
+                     s.score.result])
     return rows
 
 
@@ -111,7 +113,7 @@ def write_site_workbook(report: RoundReport, site: SiteReport, path: Path) -> Pa
     info = wb.create_sheet("说明")
     for line in (["检查轮次", report.round_name], ["检查时间点", report.reference_time],
                  ["指标体系", report.indicator_set], ["网站", f"{site.site.name}（{site.site.code}）"],
-                 ["得分", site.score.score], ["问题数", len(site.findings)],
+                 ["得分", site.score.score_text], ["问题数", len(site.findings)],
                  ["整改要求", "请逐条核实整改，整改完成后在平台标记“已整改”并申请复查。"]):
         info.append(line)
     info.column_dimensions["A"].width, info.column_dimensions["B"].width = 14, 60
