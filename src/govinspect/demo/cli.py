@@ -68,7 +68,7 @@ class serve_network_for:  # noqa: N801
         net.write(self._out / "network")
         self._console.print(f"示例网站群：{len(net.sites)} 家网站，{len(net.pages)} 个页面，"
                             f"预设问题 {len(net.manifest)} 处（种子 {self._kw['seed']}）")
-        self._ctx = self._serve(net, port=port)
+        self._ctx = self._serve(net)
         server = self._ctx.__enter__()
         server.network = net
         return server

@@ -1,0 +1,182 @@
+"""Serve the demo network from one process: one listening socket per site address
+(127.0.0.N), all answering from the same in-memory network, routed by the Host header.
+
+Fault modes (only present when the network was built with ``faults=True``):
+slow hosts sleep a deterministic 0.3–0.8 s per request; the flaky homepage answers 503 on
+every Nth request (never twice in a row); the crawler-trap calendar is generated on request.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import socket
+import threading
+import time
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from govinspect.demo.model import Network
+
+NOT_FOUND = (
+    b"<html><head><title>404 Not Found</title></head><body>"
+    b"<center><h1>404 Not Found</h1></center><hr><center>nginx</center></body></html>\n"
+)
+UNAVAILABLE = (
+    b"<html><head><title>503 Service Temporarily Unavailable</title></head><body>"
+    b"<center><h1>503 Service Temporarily Unavailable</h1></center></body></html>\n"
+)
+
+
+class DemoServerError(RuntimeError):
+    """The demo network could not be served (message in Chinese)."""
+
+
+def _port_free(ip: str, port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind((ip, port))
+        except OSError:
+            return False
+    return True
+
+
+def choose_port(preferred: int = 80, ip: str = "127.0.0.2") -> int:
+    """``preferred`` when it can be bound on the loopback, else a free high port.
+
+    Build the network with the result (absolute URLs in pages carry the port)."""
+    if _port_free(ip, preferred):
+        return preferred
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind((ip, 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class _State:
+    net: Network
+    counters: dict[tuple[str, str], int] = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def flaky_fails(self, host: str, path: str) -> bool:
+        every = self.net.flaky.get((host, path))
+        if not every:
+            return False
+        with self.lock:
+            n = self.counters.get((host, path), 0)
+            self.counters[(host, path)] = n + 1
+        return n % every == 1  # first request succeeds; never two failures in a row
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server_version = "nginx"
+    sys_version = ""
+    protocol_version = "HTTP/1.1"
+    state: _State  # set on the subclass
+
+    def log_message(self, format: str, *args) -> None:  # noqa: A002 - keep quiet
+        pass
+
+    def _answer(self, head_only: bool) -> None:
+        net = self.state.net
+        host = (self.headers.get("Host") or "").split(":")[0].lower()
+        host = net.aliases.get(host, host)
+        target = self.path
+        if target.startswith("http://") or target.startswith("https://"):
+            target = "/" + target.split("/", 3)[3] if target.count("/") >= 3 else "/"
+        path = target.split("?", 1)[0]
+        delay = net.slow_hosts.get(host)
+        if delay:
+            lo, hi = delay
+            time.sleep(lo + (zlib.crc32(target.encode()) % 1000) / 1000 * (hi - lo))
+        if self.state.flaky_fails(host, path):
+            self._send(503, "text/html", UNAVAILABLE, (("Retry-After", "1"),), head_only)
+            return
+        page = net.lookup(host, target)
+        if page is None:
+            self._send(404, "text/html", NOT_FOUND, (), head_only)
+            return
+        self._send(page.status, page.content_type, page.body, page.headers, head_only)
+
+    def _send(self, status: int, ctype: str, body: bytes, headers, head_only: bool) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body)))
+        for k, v in headers:
+            self.send_header(k, v)
+        self.end_headers()
+        if not head_only:
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                self.wfile.write(body)
+
+    def do_GET(self) -> None:  # noqa: N802 - http.server API
+        self._answer(False)
+
+    def do_HEAD(self) -> None:  # noqa: N802
+        self._answer(True)
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+    request_queue_size = 64
+
+
+@dataclass
+class DemoServer:
+    """A running demo network. ``resolve`` maps every served host to its address."""
+
+    net: Network
+    port: int
+    resolve: dict[str, str]
+    _servers: list[_Server]
+    _threads: list[threading.Thread]
+
+    def close(self) -> None:
+        for s in self._servers:
+            s.shutdown()
+            s.server_close()
+        for t in self._threads:
+            t.join(timeout=5)
+
+
+def start_network(net: Network) -> DemoServer:
+    """Start serving ``net`` on ``net.port`` of every address in its resolve map."""
+    state = _State(net)
+    handler = type("DemoHandler", (_Handler,), {"state": state})
+    servers: list[_Server] = []
+    try:
+        for ip in sorted(set(net.resolve.values()), key=lambda a: tuple(map(int, a.split(".")))):
+            try:
+                servers.append(_Server((ip, net.port), handler))
+            except OSError as exc:
+                if exc.errno in (errno.EADDRINUSE, errno.EACCES):
+                    raise DemoServerError(
+                        f"无法在 {ip}:{net.port} 上启动示例网站群（端口被占用或无权限）；"
+                        f"请用 choose_port() 选择端口后重新生成网站群") from exc
+                raise
+    except BaseException:
+        for s in servers:
+            s.server_close()
+        raise
+    threads = []
+    for s in servers:
+        t = threading.Thread(target=s.serve_forever, kwargs={"poll_interval": 0.2},
+                             name=f"demo-{s.server_address[0]}", daemon=True)
+        t.start()
+        threads.append(t)
+    resolve = dict(net.resolve)
+    return DemoServer(net, net.port, resolve, servers, threads)
+
+
+@contextlib.contextmanager
+def serve_network(net: Network) -> Iterator[DemoServer]:
+    """``with serve_network(net) as server:`` — serve in background threads of this process."""
+    server = start_network(net)
+    try:
+        yield server
+    finally:
+        server.close()
