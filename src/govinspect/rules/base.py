@@ -43,6 +43,10 @@ def register(rule: Rule) -> Rule:
 
 def all_rules() -> list[Rule]:
     """Every registered rule, importing the rule modules first."""
+    import govinspect.rules.availability  # noqa: F401
+    import govinspect.rules.darklinks  # noqa: F401
     import govinspect.rules.links  # noqa: F401  (registers on import)
+    import govinspect.rules.privacy  # noqa: F401
+    import govinspect.rules.text  # noqa: F401
 
     return sorted(REGISTRY.values(), key=lambda r: r.id)

@@ -1,0 +1,305 @@
+"""Dark links (暗链) and injected content: hidden blocks that carry outbound links or
+gambling / porn / private-server words, and scripts that write such links into the page.
+
+Also holds the small HTML → text step that ``check-text`` uses (to be replaced by
+``govinspect.extract`` when that lands): it keeps, for every element, the span of its text in
+the extracted string, so findings on elements get offsets into the extracted text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from urllib.parse import unquote, urljoin, urlsplit
+
+import lxml.html
+from lxml import etree
+
+from govinspect.core.types import Confidence, Evidence, Finding, Span
+from govinspect.lexicons.engine import Lexicon, default_lexicon
+from govinspect.rules.base import Rule, register
+
+BLOCK = {"p", "div", "br", "li", "ul", "ol", "tr", "table", "h1", "h2", "h3", "h4", "h5", "h6",
+         "section", "article", "header", "footer", "nav", "aside", "dd", "dt", "dl", "form",
+         "blockquote", "pre", "hr", "title", "option", "marquee"}
+SKIP = {"script", "style", "noscript", "template", "head"}
+
+
+@dataclass
+class PageText:
+    text: str
+    root: etree._Element
+    spans: dict = field(default_factory=dict)  # element → (start, end) in text
+
+
+def parse_html(html: str | bytes) -> etree._Element:
+    if isinstance(html, bytes):
+        html = html.decode("utf-8", "replace")
+    html = re.sub(r"^\s*<\?xml[^>]*>", "", html)  # lxml refuses an encoding declaration in str
+    return lxml.html.document_fromstring(html or "<html></html>")
+
+
+def html_to_text(html: str | bytes) -> PageText:
+    root = parse_html(html)
+    parts: list[str] = []
+    length = 0
+    spans: dict = {}
+
+    def add(s: str) -> None:
+        nonlocal length
+        if s:
+            parts.append(s)
+            length += len(s)
+
+    def walk(el) -> None:
+        tag = el.tag if isinstance(el.tag, str) else ""
+        if tag in SKIP or not tag:
+            if tag == "head":  # keep the title, it is page text too
+                for t in el.iter("title"):
+                    add((t.text_content() or "").strip() + "\n")
+            return
+        start = length
+        if tag in BLOCK and parts and not parts[-1].endswith("\n"):
+            add("\n")
+            start = length
+        add(_squash(el.text))
+        for child in el:
+            walk(child)
+            add(_squash(child.tail))
+        if tag in ("td", "th"):
+            add("\t")
+        elif tag in BLOCK:
+            add("\n")
+        spans[el] = (start, length)
+
+    walk(root)
+    return PageText("".join(parts), root, spans)
+
+
+def _squash(s: str | None) -> str:
+    return re.sub(r"\s+", " ", s) if s else ""
+
+
+# --- what makes an element hidden ---------------------------------------------------------
+
+_DECL = re.compile(r"([a-z-]+)\s*:\s*([^;]+)", re.I)
+_CSS_RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
+
+
+def _decls(style: str) -> dict[str, str]:
+    return {k.lower(): v.strip().lower().replace("!important", "").strip()
+            for k, v in _DECL.findall(style or "")}
+
+
+def _px(value: str) -> float | None:
+    m = re.match(r"(-?\d+(?:\.\d+)?)\s*(px|pt|em|rem)?$", value.strip())
+    return float(m.group(1)) if m else None
+
+
+def hidden_reason(decls: dict[str, str]) -> str | None:
+    """Why a block with these CSS declarations is invisible to a reader, or None."""
+    if decls.get("display") == "none":
+        return "display:none"
+    if decls.get("visibility") == "hidden":
+        return "visibility:hidden"
+    if decls.get("opacity") in ("0", "0.0"):
+        return "opacity:0"
+    for prop in ("top", "left", "margin-left", "margin-top", "text-indent", "right"):
+        v = _px(decls.get(prop, "") or "x")
+        if v is not None and v <= -500:
+            return f"移出屏幕（{prop}:{decls[prop]}）"
+    fs = _px(decls.get("font-size", "") or "x")
+    if fs is not None and fs <= 1:
+        return f"字号为{decls['font-size']}"
+    if decls.get("overflow") == "hidden":
+        for prop in ("height", "width"):
+            v = _px(decls.get(prop, "") or "x")
+            if v is not None and v <= 2:
+                return f"{prop}:{decls[prop]} 且 overflow:hidden"
+    color, bg = decls.get("color"), decls.get("background-color") or decls.get("background")
+    if color and bg and color.replace(" ", "") == bg.replace(" ", ""):
+        return "文字颜色与背景色相同"
+    return None
+
+
+def _stylesheet_hidden(root) -> dict[str, str]:
+    """``.class`` / ``#id`` selectors of <style> blocks that hide their element."""
+    hidden: dict[str, str] = {}
+    for style in root.iter("style"):
+        css = re.sub(r"/\*.*?\*/", "", style.text or "", flags=re.S)
+        # Rules inside @media hide things on some screens only (responsive layouts).
+        css = re.sub(r"@media[^{]*\{(?:[^{}]*\{[^{}]*\})*[^{}]*\}", "", css)
+        for selectors, body in _CSS_RULE.findall(css):
+            reason = hidden_reason(_decls(body))
+            if not reason:
+                continue
+            for sel in selectors.split(","):
+                sel = sel.strip()
+                m = re.fullmatch(r"[a-z0-9]*([.#][\w-]+)", sel, re.I)
+                if m:
+                    hidden[m.group(1)] = reason
+    return hidden
+
+
+def _element_hidden(el, sheet: dict[str, str]) -> str | None:
+    if el.get("hidden") is not None:
+        return "hidden 属性"
+    reason = hidden_reason(_decls(el.get("style", "")))
+    if reason:
+        return reason
+    if el.tag == "marquee":
+        for prop in ("height", "width"):
+            v = _px(el.get(prop, "") or "x")
+            if v is not None and v <= 5:
+                return f"极小滚动框（marquee {prop}={el.get(prop)}）"
+        if (_px(el.get("scrollamount", "") or "x") or 0) >= 1000:
+            return "滚动速度极快的 marquee"
+    font = el.get("color")
+    if el.tag == "font" and font:
+        parent = el.getparent()
+        bg = parent.get("bgcolor") if parent is not None else None
+        if bg and bg.lower() == font.lower():
+            return "文字颜色与背景色相同"
+    if el.get("id") and f"#{el.get('id')}" in sheet:
+        return sheet[f"#{el.get('id')}"]
+    for cls in (el.get("class") or "").split():
+        if f".{cls}" in sheet:
+            return sheet[f".{cls}"]
+    return None
+
+
+# Share buttons, analytics and CMS vendors: hidden links to them are page furniture.
+FURNITURE_HOSTS = ("weibo.com", "qq.com", "baidu.com", "bshare.cn", "jiathis.com", "renren.com",
+                   "douban.com", "kaixin001.com", "sohu.com", "163.com", "hanweb.com",
+                   "trs.com.cn", "cnzz.com", "51.la", "people.com.cn", "xinhuanet.com",
+                   "news.cn", "cctv.com", "weixin.qq.com", "tianya.cn", "ifeng.com",
+                   "pengyou.com")
+
+
+def _host(url: str) -> str:
+    try:
+        return (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return ""
+
+
+def _outbound(href: str, page_url: str, site_hosts: tuple[str, ...]) -> str | None:
+    """The foreign host of a link, or None for in-site, government and non-web links."""
+    absolute = urljoin(page_url or "http://localhost/", href.strip())
+    if not absolute.startswith(("http://", "https://")):
+        return None
+    host = _host(absolute)
+    own = set(site_hosts) | ({_host(page_url)} if page_url else set())
+    if not host or host in own or host.endswith((".gov.cn", ".gov")) or host == "gov.cn":
+        return None
+    if any(host == f or host.endswith("." + f) for f in FURNITURE_HOSTS):
+        return None
+    if not page_url and not site_hosts and host == "localhost":
+        return None
+    return host
+
+
+def _spam_words(text: str, lexicon: Lexicon) -> list[str]:
+    from govinspect.lexicons.engine import normalise
+
+    norm = normalise(text)
+    return sorted({t.wrong for t in lexicon.terms if t.category == "敏感词"
+                   and normalise(t.wrong) in norm})
+
+
+def check_dark_links(html: str | bytes, *, url: str = "", subject: str = "",
+                     site_hosts: tuple[str, ...] = (), page: PageText | None = None,
+                     lexicon: Lexicon | None = None) -> list[Finding]:
+    """Hidden blocks with outbound links or spam words, and script-written spam links."""
+    page = page or html_to_text(html)
+    lex = lexicon if lexicon is not None else default_lexicon()
+    sheet = _stylesheet_hidden(page.root)
+    findings: list[Finding] = []
+    reported: set = set()
+    for el in page.root.iter():
+        if not isinstance(el.tag, str) or el.tag in SKIP:
+            continue
+        if any(a in reported for a in el.iterancestors()):
+            continue
+        reason = _element_hidden(el, sheet)
+        if not reason:
+            continue
+        links = [(a.get("href") or "") for a in el.iter("a")]
+        foreign = sorted({h for h in (_outbound(x, url, site_hosts) for x in links) if h})
+        words = _spam_words(el.text_content() or "", lex)
+        if not foreign and not words:
+            continue
+        reported.add(el)
+        start, end = page.spans.get(el, (0, 0))
+        snippet = etree.tostring(el, encoding="unicode", with_tail=False)[:300]
+        what = []
+        if foreign:
+            what.append(f"外部链接 {len(foreign)} 个（{'、'.join(foreign[:5])}）")
+        if words:
+            what.append(f"有害关键词（{'、'.join(words[:5])}）")
+        findings.append(Finding(
+            rule_id=HIDDEN.id, indicator_id="W-V1", subject=subject,
+            message=f"疑似暗链：隐藏区块（{reason}）中含{'，'.join(what)}",
+            evidence=Evidence(url=url, context=snippet, span=Span(0, len(snippet))),
+            confidence=Confidence.CERTAIN if words else Confidence.SUSPECTED,
+            item="暗链", details={"start": start, "end": end,
+                                 "text": page.text[start:end][:200], "category": "暗链",
+                                 "suggestion": "删除隐藏区块并排查网站是否被入侵",
+                                 "reason": reason, "hosts": foreign, "words": words},
+        ))
+    for script in page.root.iter("script"):
+        code = unquote(script.text or "")
+        if not code.strip():
+            continue
+        written = re.findall(r"""href\s*=\s*\\?["']?([^"'\\\s>]+)""", code, re.I)
+        written += re.findall(r"""location(?:\.href)?\s*=\s*["']([^"']+)""", code, re.I)
+        foreign = sorted({h for h in (_outbound(x, url, site_hosts) for x in written) if h})
+        words = _spam_words(code, lex)
+        writes = re.search(r"document\.write|innerhtml|location", code, re.I)
+        if not writes or not (words or (foreign and re.search(
+                r"display\s*:\s*none|visibility\s*:\s*hidden|referrer|-\d{3,}px", code, re.I))):
+            continue
+        snippet = code.strip()[:300]
+        findings.append(Finding(
+            rule_id=SCRIPTED.id, indicator_id="W-V1", subject=subject,
+            message="疑似脚本写入暗链或跳转："
+            + "，".join(x for x in (f"外部站点 {'、'.join(foreign[:5])}" if foreign else "",
+                                    f"有害关键词（{'、'.join(words[:5])}）" if words else "") if x),
+            evidence=Evidence(url=url, context=snippet, span=Span(0, len(snippet))),
+            confidence=Confidence.CERTAIN if words else Confidence.SUSPECTED, item="暗链",
+            details={"start": 0, "end": 0, "text": "", "category": "脚本暗链",
+                     "suggestion": "删除该脚本并排查网站是否被入侵", "hosts": foreign,
+                     "words": words},
+        ))
+    return findings
+
+
+HIDDEN = register(Rule(
+    id="GI-S001",
+    title="暗链：隐藏区块中的外部链接或有害内容",
+    indicators=("W-V1",),
+    what="查找读者看不到的区块（display:none、visibility:hidden、移出屏幕、字号为0、文字与背景"
+    "同色、极小的 marquee 等，含样式表中按 class/id 隐藏的）；其中含有指向非政府网站的外部链接"
+    "或赌博、色情、私服等有害关键词的，报暗链。政府网站（.gov.cn）之间的链接不报。",
+    why="暗链是网站被入侵、被植入黑帽SEO内容的典型表现，等同于发布或链接色情、赌博等有害内容，"
+    "属于单项否决的安全问题。",
+    example='<div style="position:absolute;top:-9999px"><a href="http://xx-casino.example/">'
+    "澳门威尼斯人</a></div>",
+    fix="立即删除隐藏区块，排查并修补网站漏洞、更换后台密码，检查同模板的所有页面。",
+    basis="W-V1 安全、泄密事故等严重问题（发布或链接色情等内容；网站被篡改）。",
+    check=check_dark_links,
+))
+
+SCRIPTED = register(Rule(
+    id="GI-S002",
+    title="暗链：脚本写入的有害链接或跳转",
+    indicators=("W-V1",),
+    what="查找用 document.write、innerHTML 或 location 跳转写入的外部链接：脚本中含有赌博、色情、"
+    "私服等关键词，或写入隐藏样式的外部链接、按来路（referrer）跳转到外部站点的，报疑似暗链。",
+    why="被入侵的网站常用脚本写入暗链或只对搜索引擎来访者跳转，页面源代码中不易发现。",
+    example="<script>document.write('<div style=\"display:none\"><a href=\"http://pk10.example/\">"
+    "北京赛车pk10</a></div>')</script>",
+    fix="删除可疑脚本，核对模板和公共 JS 文件，排查入侵途径。",
+    basis="W-V1 安全、泄密事故等严重问题（网站被篡改、链接有害内容）。",
+    check=check_dark_links,
+))

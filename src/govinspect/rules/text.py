@@ -1,0 +1,180 @@
+"""Text rules: 错敏词 from the lexicons, statistical 错别字, and replies that send the public to
+commercial media. Pure functions over extracted text; offsets point into that text.
+
+Severity decides the indicator: a 严重 lexicon term (leader names, 政治表述 …) feeds W-V1
+(严重表述错误, a veto, so always 疑似 until a person confirms it); everything else is a
+review item (indicator ``REVIEW``: listed for the unit to correct, never scored).
+"""
+
+from __future__ import annotations
+
+import re
+
+from govinspect.core.types import Confidence, Evidence, Finding, Span
+from govinspect.lexicons import spelling
+from govinspect.lexicons.engine import SEVERE, Lexicon, default_lexicon, normalise
+from govinspect.rules.base import Rule, register
+
+REVIEW = "REVIEW"  # not a scored indicator: a finding for the unit to check and correct
+CONTEXT_CHARS = 30
+
+
+def make_finding(rule: Rule, indicator: str, *, text: str, start: int, end: int,
+                 message: str, url: str = "", subject: str = "",
+                 confidence: Confidence = Confidence.SUSPECTED, item: str = "",
+                 category: str = "", suggestion: str = "", shown: str | None = None,
+                 **details) -> Finding:
+    """A finding with ``CONTEXT_CHARS`` of context either side of ``text[start:end]``.
+
+    ``shown`` replaces ``text`` for everything written into the finding (same length: the
+    privacy rules pass a masked copy so no full number reaches a report or a log)."""
+    source = text if shown is None else shown
+    lo, hi = max(0, start - CONTEXT_CHARS), min(len(text), end + CONTEXT_CHARS)
+    return Finding(
+        rule_id=rule.id, indicator_id=indicator, subject=subject, message=message,
+        evidence=Evidence(url=url, context=source[lo:hi], span=Span(start - lo, end - lo)),
+        confidence=confidence, item=item,
+        details={"start": start, "end": end, "text": source[start:end], "category": category,
+                 "suggestion": suggestion, **details},
+    )
+
+
+# --- 错敏词 (lexicon) -------------------------------------------------------------------
+
+
+def check_lexicon(text: str, *, url: str = "", subject: str = "",
+                  lexicon: Lexicon | None = None) -> list[Finding]:
+    """One finding per accepted lexicon match."""
+    lex = lexicon if lexicon is not None else default_lexicon()
+    findings = []
+    for m in lex.find(text):
+        term = m.term
+        severe = term.severity == SEVERE
+        wrong = text[m.start:m.end]
+        if term.right:
+            message = f"{term.category}：“{wrong}”应为“{term.right}”"
+        else:
+            message = f"{term.category}：出现“{wrong}”，请核实并删除"
+        if term.note:
+            message += f"（{term.note}）"
+        findings.append(make_finding(
+            LEXICON, "W-V1" if severe else REVIEW, text=text, start=m.start, end=m.end,
+            message=message, url=url, subject=subject,
+            # A veto is never automatic: severe terms wait for a person.
+            confidence=Confidence.SUSPECTED if severe else term.confidence,
+            item="严重表述错误" if severe else term.category, category=term.category,
+            suggestion=term.right, severity=term.severity, source=term.source,
+        ))
+    return findings
+
+
+LEXICON = register(Rule(
+    id="GI-T001",
+    title="错敏词（词库匹配）",
+    indicators=("W-V1", REVIEW),
+    what="用分类词库（国家领导人、机构名称、会议名称、行政区划、政治表述、法律法规、常见错别字、"
+    "敏感词）在页面正文中查找错误写法，给出正确写法。词条可带例外、上下文条件和白名单；"
+    "各单位可在工作目录增加本地词库（本地领导、地名）而无需改代码。",
+    why="党和国家领导人姓名职务、重要提法写错属于“严重表述错误”，是单项否决项；"
+    "已撤销机构名称、已废止法规、错别字损害政府网站的权威性和公信力。",
+    example="<p>会议强调，要深入学习贯彻习近平新时期中国特色社会主义思想……</p>",
+    fix="按建议改正后重新发布；已撤销机构、已废止法规如系历史表述，请加“原”字或注明时间。"
+    "严重表述错误应立即更正并按要求报告。",
+    basis="W-V1 安全、泄密事故等严重问题（严重表述错误）；国办秘函〔2019〕19号；"
+    "其余为内容质量复核项。",
+    check=check_lexicon,
+))
+
+
+# --- 疑似错别字 (statistical) -----------------------------------------------------------
+
+
+def check_spelling(text: str, *, url: str = "", subject: str = "",
+                   lexicon: Lexicon | None = None,
+                   thresholds: spelling.Thresholds = spelling.DEFAULT_THRESHOLDS
+                   ) -> list[Finding]:
+    """Suspected wrong characters (疑似). Whitelisted phrases and lexicon hits are skipped."""
+    lex = lexicon if lexicon is not None else default_lexicon()
+    skip = lex.whitelisted_spans(normalise(text)) + [(m.start, m.end) for m in lex.find(text)]
+    findings = []
+    for s in spelling.detect(text, thresholds, skip=skip):
+        findings.append(make_finding(
+            SPELLING, REVIEW, text=text, start=s.start, end=s.start + 1,
+            message=f"疑似错别字：“{s.char}”可能应为“{s.suggestion}”（{s.kind}）",
+            url=url, subject=subject, confidence=Confidence.SUSPECTED, item="疑似错别字",
+            category="疑似错别字", suggestion=s.suggestion, gain=s.gain, kind=s.kind,
+        ))
+    return findings
+
+
+SPELLING = register(Rule(
+    id="GI-T002",
+    title="疑似错别字（统计检测）",
+    indicators=(REVIEW,),
+    what="对词库之外的错别字做统计检测：某个字在上下文中不成词时，尝试同音字和形近字，"
+    "若替换后该处文字成为明显更常见的词语组合（依据 jieba 词频），报疑似错别字并给出建议字。"
+    "全部离线，不下载模型。",
+    why="错别字是检查通报中常见的“内容审核落实不到位”问题，词库只能覆盖已知错误。",
+    example="<p>内蒙古自治区乌兰察布市大力培育发展大数局产业。</p>（“局”应为“据”）",
+    fix="核对原文后改正；确属专有名词的，加入本单位白名单。",
+    basis="内容质量复核项（通报中“表述错误、错别字”问题）；不单独计分。",
+    check=check_spelling,
+))
+
+
+# --- 引导网民通过商业媒体查阅政府信息 ------------------------------------------------------
+
+_MEDIA = (r"(?:百度|度娘|搜狗|360搜索|必应|谷歌|google|baidu|bing|头条搜索|今日头条|抖音|快手|"
+          r"小红书|知乎|微博热搜|夸克)")
+_LOOKUP = r"(?:搜索|搜一下|搜一搜|查询|查阅|查找|查看|了解|查到|检索|一下)"
+_REFERRAL = re.compile(
+    rf"(?:请|可|可以|建议|自行|您可|烦请|麻烦|通过|登录|上|在|到|用|使用)[^。！？\n]{{0,8}}?"
+    rf"{_MEDIA}[^。！？\n]{{0,10}}?{_LOOKUP}"
+    rf"|自行{_MEDIA}",
+    re.IGNORECASE,
+)
+
+
+def check_commercial_referral(text: str, *, url: str = "", subject: str = "") -> list[Finding]:
+    """Replies that send the public to search engines or commercial apps for government
+    information (seed 通报: "提示网民通过商业媒体查阅政府信息")."""
+    findings = []
+    for m in _REFERRAL.finditer(text):
+        findings.append(make_finding(
+            REFERRAL, "W-D19", text=text, start=m.start(), end=m.end(),
+            message=f"答复引导网民通过商业媒体查阅政府信息：“{m.group()}”",
+            url=url, subject=subject, confidence=Confidence.SUSPECTED, item="low_quality",
+            category="商业媒体引导", suggestion="直接答复或给出本网站、政府信息公开专栏的链接",
+        ))
+    return findings
+
+
+REFERRAL = register(Rule(
+    id="GI-I001",
+    title="答复引导网民通过商业媒体查阅政府信息",
+    indicators=("W-D19",),
+    what="在留言答复中查找让网民“自行百度”“通过搜索引擎/商业平台查询”政府信息的表述。",
+    why="政府信息应由政府网站权威发布；把网民推给商业搜索或商业平台属于履职不到位，"
+    "存在网络舆情隐患，检查通报将其列为留言办理问题，答复质量差按W-D19扣分。",
+    example="<div class=\"reply\">您好，相关政策请您自行百度搜索“稳岗补贴”查看。</div>",
+    fix="在答复中直接说明政策内容，或给出本网站政策文件、信息公开专栏的具体链接。",
+    basis="W-D19 办理答复（答复质量差）；滁州市2022年第二季度检查通报“提示网民通过商业媒体"
+    "查阅政府信息”。",
+    check=check_commercial_referral,
+))
+
+
+# --- everything on one text -------------------------------------------------------------
+
+
+def check_text(text: str, *, url: str = "", subject: str = "",
+               lexicon: Lexicon | None = None, with_spelling: bool = True) -> list[Finding]:
+    """All text rules on one extracted text, ordered by position."""
+    from govinspect.rules.privacy import check_privacy
+
+    findings = check_lexicon(text, url=url, subject=subject, lexicon=lexicon)
+    if with_spelling:
+        findings += check_spelling(text, url=url, subject=subject, lexicon=lexicon)
+    findings += check_privacy(text, url=url, subject=subject)
+    findings += check_commercial_referral(text, url=url, subject=subject)
+    return sorted(findings, key=lambda f: (f.details["start"], f.rule_id))

@@ -1,0 +1,61 @@
+"""Dark links and injected content in HTML."""
+
+from govinspect.core.types import Confidence
+from govinspect.rules.darklinks import check_dark_links, html_to_text
+
+PAGE = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>某某县人民政府</title>
+<style>.hd1 {{ display: none }} .nav li ul {{ display:none }}</style></head><body>
+<div class="nav"><ul><li><a href="/zwgk/">政务公开</a><ul><li><a href="/zwgk/tzgg/">通知公告</a></li></ul></li></ul></div>
+<div class="content"><p>县政府召开常务会议，研究部署安全生产工作。</p></div>
+{injected}
+<div class="footer">主办单位：某某县人民政府办公室 <a href="http://www.gov.cn/">中国政府网</a>
+<select style="display:none"><option>友情链接</option></select>
+<div style="display:none"><a href="https://www.ah.gov.cn/">安徽省人民政府</a></div>
+皖公网安备34110202000123号</div></body></html>"""
+
+
+def test_clean_government_page_has_no_dark_links():
+    html = PAGE.format(injected="")
+    assert check_dark_links(html, url="http://www.xx.gov.cn/index.html") == []
+
+
+def test_offscreen_block_with_gambling_links_is_certain():
+    injected = ('<div style="position:absolute; top:-9999px; left:-9999px">'
+                '<a href="http://www.amxx-casino.example/">澳门威尼斯人</a>'
+                '<a href="http://pk10.example/">北京赛车pk10</a></div>')
+    html = PAGE.format(injected=injected)
+    page = html_to_text(html)
+    [f] = check_dark_links(html, url="http://www.xx.gov.cn/index.html", page=page)
+    assert f.rule_id == "GI-S001" and f.indicator_id == "W-V1"
+    assert f.confidence == Confidence.CERTAIN
+    assert "top" in f.details["reason"]
+    assert page.text[f.details["start"]:f.details["end"]].startswith("澳门威尼斯人")
+
+
+def test_stylesheet_hidden_class_with_outbound_link_is_suspected():
+    injected = '<div class="hd1"><a href="http://seo-spam.example/">点击进入</a></div>'
+    [f] = check_dark_links(PAGE.format(injected=injected), url="http://www.xx.gov.cn/")
+    assert f.confidence == Confidence.SUSPECTED and f.details["hosts"] == ["seo-spam.example"]
+
+
+def test_same_colour_text_and_tiny_marquee():
+    injected = ('<p style="color:#fff;background-color:#fff">传奇私服 一刀999</p>'
+                '<marquee height="1" width="1"><a href="http://sf.example/">私服发布</a></marquee>')
+    findings = check_dark_links(PAGE.format(injected=injected), url="http://www.xx.gov.cn/")
+    assert len(findings) == 2
+    assert {"文字颜色与背景色相同"} <= {f.details["reason"] for f in findings}
+
+
+def test_script_written_spam_link():
+    injected = ("<script>document.write(unescape('%3Cdiv style=%22display:none%22%3E%3Ca "
+                "href=%22http://bet.example/%22%3E%E7%9C%9F%E4%BA%BA%E5%A8%B1%E4%B9%90"
+                "%3C/a%3E%3C/div%3E'))</script>")
+    [f] = check_dark_links(PAGE.format(injected=injected), url="http://www.xx.gov.cn/")
+    assert f.rule_id == "GI-S002" and "bet.example" in f.details["hosts"]
+
+
+def test_analytics_script_is_not_a_dark_link():
+    injected = ('<script>var _hmt = _hmt || [];(function() {var hm = document.createElement("script");'
+                'hm.src = "https://hm.baidu.com/hm.js?abc";var s = document.getElementsByTagName'
+                '("script")[0];s.parentNode.insertBefore(hm, s);})();</script>')
+    assert check_dark_links(PAGE.format(injected=injected), url="http://www.xx.gov.cn/") == []
