@@ -37,3 +37,7 @@ serve: sync
 
 lint: sync
 	$(RUN) ruff check src tests
+
+.PHONY: report-preview
+report-preview: sync  ## 样例通报第1页和各附件页 → ./govinspect-preview/*.png (需要 LibreOffice、poppler-utils)
+	$(RUN) python -m govinspect.reports.notice.preview --out govinspect-preview

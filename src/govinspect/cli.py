@@ -16,11 +16,16 @@ def main() -> None:
 
 def _register() -> None:
     from govinspect.demo.cli import demo
+    from govinspect.extract.cli import extract
+    from govinspect.lexicons.cli import check_text_command
     from govinspect.web.cli import serve
+    from govinspect.web.review.cli import review
     from govinspect.web.roster.cli import roster
     from govinspect.web.rounds.cli import report, round_
+    from govinspect.web.rounds.probe_cli import probe
 
-    for command in (roster, round_, report, demo, serve):
+    for command in (roster, round_, report, demo, serve, extract, check_text_command,
+                    probe, review):
         main.add_command(command)
 
 

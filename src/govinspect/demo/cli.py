@@ -98,7 +98,8 @@ def _run_round(server, out_dir: Path, t: datetime, console) -> None:
     round_ = create_round(DEMO_ROUND, t)
     # Local servers only: no politeness delay needed, but keep per-host concurrency polite.
     options = CollectOptions(resolve=dict(server.resolve), allow_private=True,
-                             download_delay=0.0, per_host_concurrency=2)
+                             download_delay=0.0, autothrottle=False, obey_robots=False,
+                             per_host_concurrency=2)
     with crawl_progress() as progress:
         collect_round(round_, options, progress=progress)
     analyse_round(round_)

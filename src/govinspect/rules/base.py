@@ -46,6 +46,7 @@ def all_rules() -> list[Rule]:
     import govinspect.rules.availability  # noqa: F401
     import govinspect.rules.darklinks  # noqa: F401
     import govinspect.rules.links  # noqa: F401  (registers on import)
+    import govinspect.rules.newmedia  # noqa: F401  (also registers GI-NM001)
     import govinspect.rules.privacy  # noqa: F401
     import govinspect.rules.text  # noqa: F401
 

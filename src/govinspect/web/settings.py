@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "govinspect.web.roster",
     "govinspect.web.rounds",
+    "govinspect.web.review",
 ]
 
 MIDDLEWARE = [

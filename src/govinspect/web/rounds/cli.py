@@ -77,8 +77,10 @@ def run(name: str, resolve: tuple[str, ...], allow_private: bool) -> None:
 @click.option("--round", "round_name", required=True, help="检查轮次名称，如 2022Q2")
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=None,
               help="输出目录（默认：工作目录/reports/轮次名称）")
-def report(round_name: str, out_dir: Path | None) -> None:
-    """生成检查报告（问题清单 Excel 与 HTML 汇总页）。"""
+@click.option("--notice/--no-notice", default=True, show_default=True,
+              help="同时生成通报（.docx）、附件（.xlsx）和通报网页（.html）")
+def report(round_name: str, out_dir: Path | None, notice: bool) -> None:
+    """生成检查报告（问题清单 Excel 与 HTML 汇总页）及通报。"""
     django_setup()
     from django.conf import settings
 
@@ -94,6 +96,19 @@ def report(round_name: str, out_dir: Path | None) -> None:
         click.echo(f"已生成 {path}")
     if len(outcome.files) > 3:
         click.echo(f"……以及 {len(outcome.files) - 3} 份各网站整改清单")
+    if notice:
+        from govinspect.core.workdays import CalendarDataError, CalendarNotCovered
+        from govinspect.indicators.sets import IndicatorSetError
+        from govinspect.reports.notice import NoticeTemplateError
+        from govinspect.web.rounds.notice import write_round_notice
+
+        try:
+            paths = write_round_notice(round_, out)
+        except (IndicatorSetError, CalendarNotCovered, CalendarDataError,
+                NoticeTemplateError) as exc:
+            raise click.ClickException(f"通报未生成：{exc}") from exc
+        for path in paths:
+            click.echo(f"已生成 {path}")
 
 
 class crawl_progress:  # noqa: N801  (used as a context manager, reads like a function)
@@ -102,24 +117,24 @@ class crawl_progress:  # noqa: N801  (used as a context manager, reads like a fu
     def __enter__(self):
         from rich.progress import (
             BarColumn,
-            MofNCompleteColumn,
             Progress,
             TextColumn,
             TimeElapsedColumn,
         )
 
-        self._progress = Progress(TextColumn("[bold]采集"), BarColumn(), MofNCompleteColumn(),
-                                  TextColumn("页面 {task.fields[pages]}  链接 {task.fields[links]}"),
+        self._progress = Progress(TextColumn("[bold]采集"), BarColumn(),
+                                  TextColumn("网站 {task.fields[sites]} 家  已采集页面 {task.fields[pages]}"
+                                             "  已检查链接 {task.fields[links]}"),
                                   TimeElapsedColumn(), transient=False)
-        self._task = self._progress.add_task("collect", total=None, pages=0, links=0)
+        self._task = self._progress.add_task("collect", total=None, sites=0, pages=0, links=0)
         self._progress.start()
         return self._update
 
     def _update(self, event) -> None:
-        fields = {k: getattr(event, k) for k in ("pages", "links") if hasattr(event, k)}
-        total = getattr(event, "sites_total", None)
-        done = getattr(event, "sites_done", None)
-        self._progress.update(self._task, total=total, completed=done, **fields)
+        self._progress.update(self._task, sites=event.sites_total, pages=event.pages_total,
+                              links=event.links_checked)
+        if event.done:
+            self._progress.update(self._task, total=1, completed=1)
 
     def __exit__(self, *exc) -> None:
         self._progress.stop()

@@ -162,3 +162,48 @@ class Finding(models.Model):
                               context=self.context, span=span, capture=self.capture),
             confidence=Confidence(self.confidence), item=self.item, details=dict(self.details or {}),
         )
+
+
+class Probe(models.Model):
+    """One planned availability visit of a site's homepage (W-V2) and what happened.
+
+    A row is created when its slot is claimed (``outcome`` empty) and completed after the
+    visit, so a prober that dies mid-visit leaves a claimed row that its restart marks
+    ``interrupted`` instead of visiting again. ``planned_at`` / ``probed_at`` are round time
+    (the same as wall time unless the round runs compressed); ``started_at`` is wall time.
+    """
+
+    round = models.ForeignKey(Round, models.CASCADE, related_name="probes", verbose_name="轮次")
+    site = models.ForeignKey(Site, models.CASCADE, related_name="probes", verbose_name="网站")
+    slot = models.IntegerField("序号", help_text="监测期内第几次计划访问（从0起）")
+    planned_at = models.DateTimeField("计划时间")
+    probed_at = models.DateTimeField("访问时间", null=True, blank=True)
+    started_at = models.DateTimeField("实际开始时间", null=True, blank=True)
+    outcome = models.CharField("结果", max_length=16, blank=True, default="",
+                               help_text="ok/timeout/dns/refused/tls/http_error/other；"
+                               "missed/interrupted/policy 不计入统计；为空表示正在访问")
+    status = models.IntegerField("状态码", null=True, blank=True)
+    latency_ms = models.IntegerField("耗时（毫秒）", null=True, blank=True)
+    late = models.BooleanField("延迟补做", default=False)
+    url = models.TextField("最终网址", blank=True, default="")
+    error = models.TextField("错误信息", blank=True, default="")
+
+    class Meta:
+        verbose_name = "可用性探测"
+        verbose_name_plural = "可用性探测"
+        ordering = ["round", "site", "slot"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "site", "slot"],
+                                    name="rounds_probe_round_site_slot_uniq"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.site_id}#{self.slot} {self.outcome or '…'}"
+
+    def to_core(self):
+        from govinspect.core.probes import ProbeOutcome, ProbeResult
+
+        return ProbeResult(slot=self.slot, planned_at=self.planned_at,
+                           outcome=ProbeOutcome(self.outcome), probed_at=self.probed_at,
+                           status=self.status, latency_ms=self.latency_ms, late=self.late,
+                           url=self.url, error=self.error)

@@ -1,0 +1,168 @@
+"""Scrapy components of the collector, wired by settings in ``crawl.build_settings``.
+
+Downloader middleware order (process_response runs from the highest number down):
+950 ``WarcMiddleware`` sees every hop raw (before decompression and redirects) and writes it;
+650 ``RedirectCycleMiddleware`` stops a redirect chain that returns to a URL it visited;
+600 Scrapy's RedirectMiddleware; 550 ``BackoffRetryMiddleware`` (Scrapy's, with backoff and
+Retry-After)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from http import HTTPStatus
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+from scrapy import signals
+from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.exceptions import StopDownload
+from w3lib.url import safe_url_string
+
+from govinspect.collect.errors import RedirectLoop
+from govinspect.collect.ledger import url_key
+from govinspect.collect.warc import RotatingWarcWriter, now_utc
+
+log = logging.getLogger(__name__)
+
+ROLE = "gi_role"  # "page" (crawled, archived) or "check" (status only)
+
+
+def _text_headers(headers: Any) -> list[tuple[str, str]]:
+    out = []
+    for name, values in headers.items():
+        n = name.decode("latin-1")
+        for v in values:
+            out.append((n, v.decode("latin-1")))
+    return out
+
+
+class WarcMiddleware:
+    """Archive every response of a page request (redirect hops and retries included) with
+    its request. The final response's WARC reference lands in ``request.meta['gi_warc']``."""
+
+    def __init__(self, out_dir: Path, max_bytes: int, software: str):
+        self.writer = RotatingWarcWriter(out_dir / "warc", max_bytes, software)
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> WarcMiddleware:
+        s = crawler.settings
+        mw = cls(Path(s.get("GOVINSPECT_OUT_DIR")), s.getint("GOVINSPECT_WARC_MAX_BYTES"),
+                 s.get("USER_AGENT"))
+        crawler.signals.connect(mw.spider_closed, signal=signals.spider_closed)
+        crawler.govinspect_warc = mw.writer
+        return mw
+
+    def process_response(self, request: Any, response: Any) -> Any:
+        if request.meta.get(ROLE) != "page":
+            return response
+        fetched = now_utc()
+        req_headers = [("Host", urlsplit(request.url).netloc)] + _text_headers(request.headers)
+        resp_headers = [(k, v) for k, v in _text_headers(response.headers)
+                        # The body is stored de-chunked; keeping the header would mislead readers.
+                        if k.lower() != "transfer-encoding"]
+        try:
+            reason = HTTPStatus(response.status).phrase
+        except ValueError:
+            reason = ""
+        ip = str(response.ip_address) if response.ip_address is not None else None
+        name, offset, digest = self.writer.write_exchange(
+            response.url, request.method, req_headers, response.status, reason, resp_headers,
+            response.body, ip, fetched)
+        request.meta["gi_warc"] = (name, offset, digest, fetched.isoformat())
+        return response
+
+    def spider_closed(self) -> None:
+        self.writer.close()
+
+
+class RedirectCycleMiddleware:
+    """Scrapy only notices a redirect loop after REDIRECT_MAX_TIMES hops; a chain that comes
+    back to a URL it already visited is a loop at once."""
+
+    def process_response(self, request: Any, response: Any) -> Any:
+        if not 300 <= response.status < 400 or b"Location" not in response.headers:
+            return response
+        if request.meta.get("dont_redirect"):
+            return response
+        target = urljoin(request.url, safe_url_string(response.headers[b"Location"]))
+        visited = {url_key(u) for u in request.meta.get("redirect_urls", [])}
+        visited.add(url_key(request.url))
+        if url_key(target) in visited:
+            raise RedirectLoop(f"redirect loop: {request.url} → {target}")
+        return response
+
+
+class BackoffRetryMiddleware(RetryMiddleware):
+    """Scrapy's retries, spaced out: ``GOVINSPECT_RETRY_BACKOFF`` × 2^n seconds, or the
+    server's Retry-After on 429/503 when it is short enough."""
+
+    def __init__(self, settings: Any):
+        super().__init__(settings)
+        self.backoff = settings.getfloat("GOVINSPECT_RETRY_BACKOFF")
+        self.retry_after_max = settings.getfloat("GOVINSPECT_RETRY_AFTER_MAX")
+
+    def _delay(self, request: Any, response: Any = None) -> float:
+        n = request.meta.get("retry_times", 0)
+        delay = self.backoff * (2 ** n)
+        if response is not None and response.status in (429, 503):
+            raw = response.headers.get(b"Retry-After")
+            try:
+                after = float(raw.decode("ascii")) if raw else None
+            except ValueError:
+                after = None  # HTTP-date form: not worth parsing here
+            if after is not None and 0 <= after <= self.retry_after_max:
+                delay = max(delay, after)
+        return delay
+
+    async def process_response(self, request: Any, response: Any) -> Any:
+        if request.meta.get("dont_retry", False) or response.status not in self.retry_http_codes:
+            return response
+        retry = self._retry(request, f"HTTP {response.status}")
+        if retry is None:
+            return response
+        await asyncio.sleep(self._delay(request, response))
+        return retry
+
+    async def process_exception(self, request: Any,  # type: ignore[override]
+                                exception: Exception) -> Any:
+        if request.meta.get("dont_retry", False) or not isinstance(
+                exception, tuple(self.exceptions_to_retry)):
+            return None
+        retry = self._retry(request, exception)
+        if retry is not None:
+            await asyncio.sleep(self._delay(request))
+        return retry
+
+
+class CheckBodyCap:
+    """Extension: a link check never downloads a big body. Non-HTML answers stop after the
+    headers; HTML stops after ``GOVINSPECT_CHECK_BODY_BYTES`` (enough for soft-404 and WAF
+    challenge pages). The response arrives normally, flagged ``download_stopped``."""
+
+    def __init__(self, cap: int):
+        self.cap = cap
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> CheckBodyCap:
+        ext = cls(crawler.settings.getint("GOVINSPECT_CHECK_BODY_BYTES"))
+        crawler.signals.connect(ext.headers_received, signal=signals.headers_received)
+        crawler.signals.connect(ext.bytes_received, signal=signals.bytes_received)
+        return ext
+
+    def headers_received(self, headers: Any, body_length: int, request: Any,
+                         **kwargs: Any) -> None:
+        if request.meta.get(ROLE) != "check" or request.method == "HEAD":
+            return  # HEAD has no body; stopping it would only cost the kept-alive connection
+        ctype = (headers.get(b"Content-Type") or b"").lower()
+        if b"html" not in ctype and b"text/plain" not in ctype:
+            raise StopDownload(fail=False)
+
+    def bytes_received(self, data: bytes, request: Any, **kwargs: Any) -> None:
+        if request.meta.get(ROLE) != "check":
+            return
+        got = request.meta.get("gi_bytes", 0) + len(data)
+        request.meta["gi_bytes"] = got
+        if got >= self.cap:
+            raise StopDownload(fail=False)

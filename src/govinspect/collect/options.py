@@ -1,0 +1,106 @@
+"""Options, progress events and the summary of one collect run. Plain data, no Scrapy."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any
+
+DEFAULT_USER_AGENT = "govinspect/0.1 (+政府网站检查; contact configured per installation)"
+
+
+@dataclass
+class CollectOptions:
+    """How to crawl. The defaults are the polite ones for real rounds; the demo and the tests
+    pass faster values (no delay, no AutoThrottle) and ``allow_private=True``."""
+
+    # host → IP. When given, name resolution is closed-world: every host not in the map fails
+    # like a DNS error and no real DNS query is ever sent.
+    resolve: dict[str, str] | None = None
+    # Refuse private, loopback and link-local targets unless the round allows them.
+    allow_private: bool = False
+    per_host_concurrency: int = 2
+    download_delay: float = 0.5
+    autothrottle: bool = True
+    max_pages_per_site: int = 5000
+    max_depth: int = 12
+    timeout_s: float = 15.0
+    max_download_bytes: int = 20 * 1024 * 1024
+    # Link checks need at most this much body (soft-404 / WAF challenge pages).
+    check_body_bytes: int = 64 * 1024
+    user_agent: str = DEFAULT_USER_AGENT
+    obey_robots: bool = True
+    warc_max_bytes: int = 1024 * 1024 * 1024
+    retry_times: int = 2
+    # First retry waits this long, then twice as long each time (5xx, timeouts).
+    retry_backoff_s: float = 1.0
+    # A 429/503 Retry-After longer than this is not waited for: the retry happens after the
+    # backoff instead (issue 4 will reschedule properly).
+    retry_after_max_s: float = 30.0
+    max_redirects: int = 10
+    total_concurrency: int = 64
+    log_level: str = "WARNING"
+    # Raw Scrapy settings, applied last (they win over everything above).
+    scrapy_settings: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> CollectOptions:
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(data) - known)
+        if unknown:
+            raise ValueError(f"采集选项中有未知字段：{', '.join(unknown)}")
+        return cls(**data)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class ProgressEvent:
+    """Sent to the optional progress callback (throttled; the last event has ``done=True``)."""
+
+    site_code: str  # the site whose counters changed ("" for the final event)
+    pages_crawled: int  # pages of this site fetched so far
+    links_found: int  # link occurrences found on this site so far
+    links_checked: int  # distinct link targets checked so far (all sites: the cache is shared)
+    pages_total: int  # pages fetched so far, all sites
+    sites_total: int
+    done: bool = False
+
+
+@dataclass
+class SiteSummary:
+    code: str
+    homepage: str
+    pages: int = 0  # capture records written (final responses of page requests)
+    pages_failed: int = 0  # page requests that ended without a response (DNS, timeout …)
+    link_checks: int = 0  # LinkCheck rows written for this site
+    broken_links: int = 0
+    blocked_links: int = 0
+    unchecked_links: int = 0  # link occurrences whose target was never fetched (caps)
+    page_cap_hit: bool = False
+    depth_cap_hit: bool = False
+    robots_disallowed: int = 0
+    homepage_status: int | None = None
+    homepage_failure: str | None = None
+
+
+@dataclass
+class CollectSummary:
+    out_dir: str
+    started_at: str
+    finished_at: str
+    elapsed_s: float
+    pages_total: int
+    link_checks_total: int
+    targets_checked: int  # distinct URLs fetched only to check them
+    warc_files: list[str]
+    sites: dict[str, SiteSummary]
+    notes: list[str] = field(default_factory=list)  # zh-hans, for the office
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> CollectSummary:
+        sites = {code: SiteSummary(**s) for code, s in data["sites"].items()}
+        return cls(**{**data, "sites": sites})

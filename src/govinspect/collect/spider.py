@@ -1,0 +1,215 @@
+"""The crawl spider. Thin: it decides what to request next; decoding and link extraction live
+in ``html``, judgements in ``classify``, archiving in ``middlewares``, output in ``pipelines``."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+import scrapy
+from scrapy import signals
+from scrapy.exceptions import DontCloseSpider, IgnoreRequest
+
+from govinspect.collect.classify import classify_response, link_class, resource_kind
+from govinspect.collect.errors import classify_exception
+from govinspect.collect.html import ParsedPage, declared_charset, decode_body, parse_html
+from govinspect.collect.ledger import Ledger, host_of, url_key
+from govinspect.collect.middlewares import ROLE
+from govinspect.core.types import LinkClass, LinkFailure, ResourceKind
+
+FOLLOWED_FRAMES = ("frame", "iframe")
+SAMPLE_CHARS = 5000  # > the soft-404 text thresholds in classify
+
+
+def _is_html(response: Any) -> bool:
+    ctype = (response.headers.get(b"Content-Type") or b"").lower()
+    if ctype:
+        return b"html" in ctype or b"xhtml" in ctype
+    return response.body[:512].lstrip()[:1] == b"<"
+
+
+def _chain_keys(request: Any, final_url: str | None = None) -> list[str]:
+    keys = {request.meta["gi_key"], url_key(request.url)}
+    keys.update(url_key(u) for u in request.meta.get("redirect_urls", ()))
+    if final_url:
+        keys.add(url_key(final_url))
+    return list(keys)
+
+
+class GovSpider(scrapy.Spider):
+    name = "govinspect"
+
+    def __init__(self, ledger: Ledger, **kwargs: Any):
+        super().__init__(**kwargs)
+        self.ledger = ledger
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> GovSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider.idle, signal=signals.spider_idle)
+        return spider
+
+    # --- requests ---------------------------------------------------------------------
+    def page_request(self, code: str, url: str, key: str, depth: int,
+                     parent: str | None = None) -> scrapy.Request:
+        # dont_filter: the ledger dedupes per site; Scrapy's dupefilter would silently drop
+        # a redirect to an already-seen URL and leave the link without a status.
+        return scrapy.Request(url, callback=self.parse_page, errback=self.page_failed,
+                              dont_filter=True,
+                              meta={ROLE: "page", "gi_site": code, "gi_key": key,
+                                    "gi_depth": depth, "gi_parent": parent})
+
+    def check_request(self, url: str, key: str, method: str = "HEAD") -> scrapy.Request:
+        # One check of a linked URL is what a visitor's click does: robots.txt is not asked.
+        return scrapy.Request(url, method=method, callback=self.check_done,
+                              errback=self.check_failed, dont_filter=True, priority=-1,
+                              meta={ROLE: "check", "gi_key": key,
+                                    "dont_obey_robotstxt": True})
+
+    async def start(self) -> AsyncIterator[scrapy.Request]:
+        for code, st in self.ledger.sites.items():
+            key = url_key(st.site.homepage)
+            self.ledger.want_page(code, key, 0)
+            yield self.page_request(code, st.site.homepage, key, 0)
+
+    # --- crawled pages ----------------------------------------------------------------
+    def parse_page(self, response: Any) -> Iterator[Any]:
+        request = response.request
+        meta = request.meta
+        code, key, depth = meta["gi_site"], meta["gi_key"], meta["gi_depth"]
+        st = self.ledger.sites[code]
+        redirects = meta.get("redirect_urls") or []
+        original = redirects[0] if redirects else response.url
+        html = _is_html(response)
+        page = ParsedPage()
+        declared = detected = None
+        if html and response.body:
+            declared = declared_charset(
+                (response.headers.get(b"Content-Type") or b"").decode("latin-1"), response.body)
+            text, detected = decode_body(response.body, declared)
+            page = parse_html(text, response.url, SAMPLE_CHARS)
+        failure = classify_response(response.status, original, response.url,
+                                    title=page.title, text=page.text_sample if html else "")
+        keys = _chain_keys(request, response.url)
+        self.ledger.record(keys, response.status, failure)
+        st.seen.update(keys)  # a redirect target is not crawled a second time
+        if key == url_key(st.site.homepage):
+            st.summary.homepage_status, st.summary.homepage_failure = \
+                response.status, failure.value if failure else None
+
+        links: list[list[str]] = []
+        if html and failure is None and host_of(response.url) in st.hosts:
+            yield from self._follow(code, depth, original, page, links)
+        warc_file, warc_offset, digest, fetched = meta.get("gi_warc", ("", -1, "", ""))
+        yield {
+            "site": code,
+            "parent": original,
+            "links": links,
+            "capture": {
+                "site_code": code, "url": original, "final_url": response.url,
+                "status": response.status,
+                "content_type": (response.headers.get(b"Content-Type") or b"").decode("latin-1"),
+                "fetched_at": fetched, "depth": depth, "parent_url": meta.get("gi_parent"),
+                "warc_file": warc_file, "warc_offset": warc_offset, "digest": digest,
+                # extras
+                "title": page.title, "text_length": page.text_length,
+                "declared_charset": declared, "detected_charset": detected,
+                "failure": failure.value if failure else None,
+                "redirect_urls": redirects, "length": len(response.body),
+                "truncated": "download_stopped" in response.flags or "dataloss" in response.flags,
+            },
+        }
+
+    def _follow(self, code: str, depth: int, parent: str, page: ParsedPage,
+                links: list[list[str]]) -> Iterator[scrapy.Request]:
+        st = self.ledger.sites[code]
+        for link in page.links:
+            host = host_of(link.url)
+            cls = link_class(host, st.hosts, st.domains)
+            key = url_key(link.url)
+            if link.tag in FOLLOWED_FRAMES:
+                if cls is LinkClass.IN_SITE and key not in st.seen:
+                    if self.ledger.want_page(code, key, depth + 1):
+                        yield self.page_request(code, link.url, key, depth + 1, parent)
+                continue
+            kind = resource_kind(link.url, link.tag)
+            links.append([link.url, key, link.text, cls.value, kind.value])
+            if cls is LinkClass.IN_SITE and kind is ResourceKind.PAGE:
+                if key in st.seen:
+                    continue
+                if self.ledger.want_page(code, key, depth + 1):
+                    yield self.page_request(code, link.url, key, depth + 1, parent)
+                else:
+                    st.deferred.setdefault(key, link.url)
+            elif self.ledger.want_check(key):
+                yield self.check_request(link.url, key)
+
+    def page_failed(self, failure: Any) -> Iterator[Any]:
+        request = failure.request
+        code, key = request.meta["gi_site"], request.meta["gi_key"]
+        st = self.ledger.sites[code]
+        exc = failure.value
+        if isinstance(exc, IgnoreRequest) and "robots.txt" in str(exc):
+            st.summary.robots_disallowed += 1
+            if self.ledger.want_check(key):
+                yield self.check_request(request.url, key)
+            return
+        cls = classify_exception(exc, host_of(request.url))
+        self.ledger.record(_chain_keys(request), None, cls)
+        st.summary.pages_failed += 1
+        if key == url_key(st.site.homepage):
+            st.summary.homepage_status, st.summary.homepage_failure = None, cls.value
+
+    # --- link checks ------------------------------------------------------------------
+    def check_done(self, response: Any) -> Iterator[Any]:
+        request = response.request
+        key = request.meta["gi_key"]
+        if request.method == "HEAD" and response.status >= 400:
+            # Many servers answer HEAD wrongly (405/501/404/500); WAF challenge pages need
+            # their body: ask again with a capped GET.
+            yield self.check_request(request.url, key, method="GET")
+            return
+        redirects = request.meta.get("redirect_urls") or []
+        original = redirects[0] if redirects else response.url
+        title, text = "", None
+        if request.method == "GET":
+            text = ""
+            if _is_html(response) and response.body:
+                declared = declared_charset(
+                    (response.headers.get(b"Content-Type") or b"").decode("latin-1"),
+                    response.body)
+                decoded, _ = decode_body(response.body, declared)
+                page = parse_html(decoded, response.url, SAMPLE_CHARS)
+                title, text = page.title, page.text_sample
+        failure = classify_response(response.status, original, response.url,
+                                    title=title, text=text)
+        self.ledger.record([key], response.status, failure, checked=True)
+
+    def check_failed(self, failure: Any) -> Iterator[Any]:
+        request = failure.request
+        key = request.meta["gi_key"]
+        cls = classify_exception(failure.value, host_of(request.url))
+        if request.method == "HEAD" and cls is LinkFailure.OTHER:
+            yield self.check_request(request.url, key, method="GET")
+            return
+        self.ledger.record([key], None, cls, checked=True)
+
+    # --- end of crawl -----------------------------------------------------------------
+    def idle(self) -> None:
+        """Check the in-site pages the caps kept from crawling, so their links get a status."""
+        budget = self.ledger.options.max_pages_per_site
+        scheduled = False
+        for st in self.ledger.sites.values():
+            n = 0
+            for key, url in list(st.deferred.items()):
+                if n >= budget:
+                    break
+                if self.ledger.want_check(key):
+                    self.crawler.engine.crawl(self.check_request(url, key))
+                    scheduled = True
+                    n += 1
+            st.deferred.clear()
+        if scheduled:
+            raise DontCloseSpider
+
+

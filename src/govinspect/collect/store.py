@@ -1,0 +1,61 @@
+"""Read a collect run's output back into core types (captures.jsonl, links.jsonl, WARC)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import fields
+from pathlib import Path
+
+from warcio.archiveiterator import ArchiveIterator
+from warcio.recordloader import ArcWarcRecord
+
+from govinspect.core.types import CaptureRecord, LinkCheck, LinkClass, LinkFailure, ResourceKind
+
+_CAPTURE_FIELDS = tuple(f.name for f in fields(CaptureRecord))
+
+
+def _lines(path: Path) -> Iterator[tuple[int, dict]]:
+    if not path.exists():
+        raise FileNotFoundError(f"找不到采集结果文件：{path}")
+    with open(path, encoding="utf-8") as fh:
+        for n, line in enumerate(fh, 1):
+            if line.strip():
+                try:
+                    yield n, json.loads(line)
+                except json.JSONDecodeError as e:
+                    raise ValueError(f"{path} 第 {n} 行不是有效的 JSON：{e}") from e
+
+
+def read_capture_lines(out_dir: Path) -> Iterator[dict]:
+    """captures.jsonl rows as dicts, extras included (title, charsets, failure …)."""
+    for _, row in _lines(Path(out_dir) / "captures.jsonl"):
+        yield row
+
+
+def read_captures(out_dir: Path) -> Iterator[CaptureRecord]:
+    for row in read_capture_lines(out_dir):
+        yield CaptureRecord(**{k: row[k] for k in _CAPTURE_FIELDS})
+
+
+def read_link_checks(out_dir: Path) -> Iterator[LinkCheck]:
+    path = Path(out_dir) / "links.jsonl"
+    for n, row in _lines(path):
+        try:
+            yield LinkCheck(
+                site_code=row["site_code"], parent_url=row["parent_url"], url=row["url"],
+                text=row["text"], link_class=LinkClass(row["link_class"]),
+                resource_kind=ResourceKind(row["resource_kind"]), status=row["status"],
+                failure=LinkFailure(row["failure"]) if row["failure"] else None)
+        except (KeyError, ValueError) as e:
+            raise ValueError(f"{path} 第 {n} 行字段有误：{e!r}") from e
+
+
+def read_capture_body(out_dir: Path, capture: CaptureRecord) -> tuple[ArcWarcRecord, bytes]:
+    """The WARC response record of a capture and its payload (decoded transfer/content
+    encoding), read by seeking to the recorded offset."""
+    path = Path(out_dir) / "warc" / capture.warc_file
+    with open(path, "rb") as fh:
+        fh.seek(capture.warc_offset)
+        record = next(iter(ArchiveIterator(fh)))
+        return record, record.content_stream().read()
