@@ -59,3 +59,17 @@ def read_capture_body(out_dir: Path, capture: CaptureRecord) -> tuple[ArcWarcRec
         fh.seek(capture.warc_offset)
         record = next(iter(ArchiveIterator(fh)))
         return record, record.content_stream().read()
+
+
+def iter_pages(out_dir: Path) -> Iterator[tuple[CaptureRecord, bytes]]:
+    """Every capture with its payload, reading each WARC file once front to back (much
+    cheaper than one seek per capture when analysing a whole round)."""
+    wanted: dict[tuple[str, int], CaptureRecord] = {
+        (c.warc_file, c.warc_offset): c for c in read_captures(out_dir)}
+    for warc_file in sorted({key[0] for key in wanted}):
+        with open(Path(out_dir) / "warc" / warc_file, "rb") as fh:
+            records = ArchiveIterator(fh)
+            for record in records:
+                capture = wanted.get((warc_file, records.get_record_offset()))
+                if capture is not None and record.rec_type == "response":
+                    yield capture, record.content_stream().read()

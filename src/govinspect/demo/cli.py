@@ -103,7 +103,11 @@ def _run_round(server, out_dir: Path, t: datetime, console) -> None:
     with crawl_progress() as progress:
         collect_round(round_, options, progress=progress)
     analyse_round(round_)
-    outcome = report_round(round_, out_dir / "reports" / DEMO_ROUND)
+    reports = out_dir / "reports" / DEMO_ROUND
+    outcome = report_round(round_, reports)
+    from govinspect.web.rounds.notice import write_round_notice
+
+    notice_files = write_round_notice(round_, reports, issued_on=t.date())
 
     table = Table(title=f"{DEMO_ROUND} 检查结果（示例市）")
     for column in ("排名", "网站", "类型", "页面", "问题", "得分", "结论"):
@@ -115,5 +119,6 @@ def _run_round(server, out_dir: Path, t: datetime, console) -> None:
                       str(len(s.findings)), s.score.score_text,
                       s.score.result if s.score.passed else f"[red]{s.score.result}[/red]")
     console.print(table)
-    for path in outcome.files[:2] + outcome.files[-1:]:
+    for path in outcome.files[:1] + outcome.files[-1:] + notice_files:
         console.print(f"已生成 {path}")
+    console.print(f"各单位整改清单 {len(outcome.files) - 2} 份：{reports / '整改清单'}")

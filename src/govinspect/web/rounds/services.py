@@ -17,14 +17,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from govinspect.collect.crawl import CollectOptions, CollectSummary, collect_sites
-from govinspect.collect.store import read_captures, read_link_checks
-from govinspect.core.types import Confidence, Finding, LinkCheck
+from govinspect.collect.store import iter_pages, read_captures, read_link_checks
+from govinspect.core.types import Confidence, Finding
 from govinspect.indicators.engine import SiteScore, score_site
 from govinspect.indicators.sets import load_indicator_set
 from govinspect.reports.findings import RoundReport, SiteReport, write_round_reports
-from govinspect.rules.links import dead_links
+from govinspect.rules.analyse import PageInput, RoundContext, analyse_round_pages
 from govinspect.web.roster.models import Site
-from govinspect.web.rounds.models import Capture, Round
+from govinspect.web.rounds.models import Capture, ReviewState, Round
 from govinspect.web.rounds.models import Finding as FindingRow
 from govinspect.web.rounds.persist import save_captures, save_findings
 
@@ -78,26 +78,41 @@ def ingest_captures(round_: Round) -> int:
     return total
 
 
-def analyse_round(round_: Round) -> dict[str, list[Finding]]:
-    """Run the site rules over stored collection output; store the findings."""
+# Findings written by other steps than page analysis (the prober writes W-V2 itself);
+# re-analysis must not remove them.
+_NOT_FROM_ANALYSIS = ("GI-A001",)
+
+
+def analyse_round(round_: Round, progress: Callable[[int], None] | None = None
+                  ) -> dict[str, list[Finding]]:
+    """Run every page and site rule over the stored captures; store the findings.
+
+    Re-running replaces this round's unreviewed analysis findings (reviewed ones are kept)."""
     out = round_dir(round_) / "collect"
-    checks: dict[str, list[LinkCheck]] = {}
-    for check in read_link_checks(out):
-        checks.setdefault(check.site_code, []).append(check)
-    results: dict[str, list[Finding]] = {}
-    for site in round_.sites.order_by("code"):
-        ref = site.to_ref()
-        findings = dead_links(ref, checks.get(site.code, []))
-        save_findings(round_, site, findings, prune=True)
-        results[site.code] = findings
+    ctx = RoundContext(reference_time=round_.reference_time,
+                       indicator_set=load_indicator_set(round_.indicator_set),
+                       round_name=round_.name)
+    sites = {s.code: s for s in round_.sites.order_by("code")}
+    pages = (PageInput(capture, body) for capture, body in iter_pages(out))
+    results = analyse_round_pages([s.to_ref() for s in sites.values()], pages,
+                                  read_link_checks(out), ctx, on_page=progress)
+    for code, findings in results.items():
+        site = sites[code]
+        with transaction.atomic():
+            save_findings(round_, site, findings)
+            (FindingRow.objects
+             .filter(round=round_, site=site, review_state=ReviewState.PENDING)
+             .exclude(rule_id__in=_NOT_FROM_ANALYSIS)
+             .exclude(fingerprint__in=[f.fingerprint for f in findings])
+             .delete())
     return results
 
 
 def _counts_for_score(row: FindingRow) -> bool:
     """Certain automatic findings count unless dismissed; suspected ones only once confirmed."""
-    if row.review_state == "已排除":
+    if row.review_state == ReviewState.DISMISSED:
         return False
-    return row.confidence == Confidence.CERTAIN.value or row.review_state == "已确认"
+    return row.confidence == Confidence.CERTAIN.value or row.review_state == ReviewState.CONFIRMED
 
 
 @dataclass(frozen=True)
@@ -111,9 +126,14 @@ def report_round(round_: Round, out_dir: Path) -> RoundOutcome:
     iset = load_indicator_set(round_.indicator_set)
     site_reports = []
     for site in round_.sites.select_related("unit").order_by("code"):
-        rows = list(FindingRow.objects.filter(round=round_, site=site).order_by("item", "url", "parent_url"))
-        findings = [r.to_core() for r in rows if _counts_for_score(r)]
-        score: SiteScore = score_site(site.to_ref(), findings, iset)
+        rows = list(FindingRow.objects.filter(round=round_, site=site)
+                    .exclude(review_state=ReviewState.DISMISSED)
+                    .order_by("indicator_id", "item", "url", "parent_url"))
+        # The lists show every open finding (suspected ones wait for review); the score
+        # counts only what is certain or confirmed.
+        findings = [r.to_core() for r in rows]
+        score: SiteScore = score_site(site.to_ref(),
+                                      [r.to_core() for r in rows if _counts_for_score(r)], iset)
         pages = Capture.objects.filter(round=round_, site=site).count()
         site_reports.append(SiteReport(site=site.to_ref(), unit=site.unit.name,
                                        region=site.unit.region, score=score,

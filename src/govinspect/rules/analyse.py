@@ -1,0 +1,113 @@
+"""Analysis (pure): captured pages → page facts → findings, for one round.
+
+The I/O shell (``web.rounds.services``) reads captures from WARC and link checks from the
+collector's output and hands them here; nothing in this module touches the network, the disk
+or the database, so a round can be re-analysed from stored captures at any time.
+
+Two kinds of checks plug in:
+- page checks run on every captured HTML page as it streams past (text, privacy, dark links);
+- site checks run once per site over all of its page facts and link checks (dead links,
+  column freshness, footer identity …).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from govinspect.core.types import CaptureRecord, Finding, LinkCheck, SiteRef
+from govinspect.extract import PageFacts, extract_page
+from govinspect.indicators.sets import IndicatorSet
+
+
+@dataclass(frozen=True)
+class RoundContext:
+    """What every check may know about the round."""
+
+    reference_time: datetime  # t
+    indicator_set: IndicatorSet
+    round_name: str = ""
+
+
+@dataclass(frozen=True)
+class PageInput:
+    capture: CaptureRecord
+    body: bytes
+
+
+@dataclass
+class SiteInput:
+    """Everything collected for one site, as site checks see it."""
+
+    site: SiteRef
+    pages: list[PageFacts] = field(default_factory=list)  # facts of HTML pages (main_text dropped)
+    captures: dict[str, CaptureRecord] = field(default_factory=dict)  # by URL
+    link_checks: list[LinkCheck] = field(default_factory=list)
+
+
+PageCheck = Callable[[SiteRef, PageInput, PageFacts, RoundContext], list[Finding]]
+SiteCheck = Callable[[SiteInput, RoundContext], list[Finding]]
+
+
+def _text_checks(site: SiteRef, page: PageInput, facts: PageFacts,
+                 ctx: RoundContext) -> list[Finding]:
+    """错敏词 and privacy leaks in the page's main text (the statistical 错别字 detector is too
+    slow for every page of a round; it runs on demand through `govinspect check-text`)."""
+    from govinspect.rules.text import check_text
+
+    if not facts.main_text:
+        return []
+    return check_text(facts.main_text, url=page.capture.url, subject=site.code,
+                      with_spelling=False)
+
+
+def _dark_link_checks(site: SiteRef, page: PageInput, facts: PageFacts,
+                      ctx: RoundContext) -> list[Finding]:
+    from govinspect.rules.darklinks import check_dark_links
+
+    return check_dark_links(page.body, url=page.capture.url, subject=site.code,
+                            site_hosts=site.hosts)
+
+
+def _dead_links(data: SiteInput, ctx: RoundContext) -> list[Finding]:
+    from govinspect.rules.links import dead_links
+
+    return dead_links(data.site, data.link_checks)
+
+
+PAGE_CHECKS: list[PageCheck] = [_text_checks, _dark_link_checks]
+SITE_CHECKS: list[SiteCheck] = [_dead_links]
+
+
+def _is_html(capture: CaptureRecord) -> bool:
+    return capture.status == 200 and "html" in (capture.content_type or "").lower()
+
+
+def analyse_round_pages(sites: Iterable[SiteRef], pages: Iterable[PageInput],
+                        link_checks: Iterable[LinkCheck], ctx: RoundContext,
+                        on_page: Callable[[int], None] | None = None) -> dict[str, list[Finding]]:
+    """All findings of a round, by site code. Pages of unknown sites are ignored."""
+    inputs = {s.code: SiteInput(s) for s in sites}
+    findings: dict[str, list[Finding]] = defaultdict(list)
+    for check in link_checks:
+        if check.site_code in inputs:
+            inputs[check.site_code].link_checks.append(check)
+    for n, page in enumerate(pages, start=1):
+        data = inputs.get(page.capture.site_code)
+        if data is None:
+            continue
+        data.captures[page.capture.url] = page.capture
+        if _is_html(page.capture):
+            facts = extract_page(page.body, page.capture.url, page.capture.fetched_at)
+            for check in PAGE_CHECKS:
+                findings[data.site.code].extend(check(data.site, page, facts, ctx))
+            data.pages.append(dataclasses.replace(facts, main_text=""))  # keep memory flat
+        if on_page:
+            on_page(n)
+    for data in inputs.values():
+        for check in SITE_CHECKS:
+            findings[data.site.code].extend(check(data, ctx))
+    return {code: findings.get(code, []) for code in inputs}
