@@ -17,6 +17,7 @@ from govinspect.core.roster import Platform
 
 FIXTURES = Path(__file__).parent / "fixtures"
 WECHAT = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "wechat"
+needs_wechat = pytest.mark.skipif(not WECHAT.is_dir(), reason=f"shared data missing: {WECHAT}")
 UTC = dt.UTC
 
 
@@ -147,6 +148,7 @@ def test_weibo_errors_are_chinese_and_name_the_card():
 
 # --- WeChat article pages (real) ------------------------------------------------------------
 
+@needs_wechat
 @pytest.mark.parametrize("name, account, title, published", [
     ("article-1.html", "爱否科技", "三星 Galaxy S20 系列手机正式发布", cst(2020, 2, 12, 22, 17, 54)),
     ("article-2.html", "未闻Code", "一日一技：在 Python 中实现延迟调用", cst(2020, 2, 11, 18, 47, 50)),
@@ -162,6 +164,7 @@ def test_real_wechat_pages_give_their_exact_publication_time(name, account, titl
     assert len(post.text) > 500  # the article body, not the page chrome
 
 
+@needs_wechat
 def test_visible_relative_date_is_not_used():
     # The saved page shows "昨天"; only the script's ct gives the date.
     page = (WECHAT / "article-1.html").read_text("utf-8")
