@@ -53,7 +53,7 @@ def test_default_network_shape(full_net):
             html_pages[host] = html_pages.get(host, 0) + 1
     per_site = [html_pages[s.host] for s in full_net.sites]
     assert min(per_site) >= 150 and max(per_site) <= 450, per_site
-    assert full_net.accounts == []
+    assert len(full_net.accounts) == 229  # new media: demo.accounts
 
 
 def test_small_network_is_small(small_net):

@@ -52,7 +52,7 @@ def test_items_by_key_sentence_or_alone():
     assert resolve_item(ISET, "W-D16", "") == ("cannot_submit", "")
     key, why = resolve_item(ISET, "W-D19", "")
     assert key is None and why == ("不能为空：应为 no_reply（模拟咨询未在5个工作日内答复）、"
-                                   "poor_reply（答复推诿敷衍） 之一")
+                                   "poor_reply（答复推诿敷衍）、low_quality（答复引导网民通过商业媒体查阅政府信息） 之一")
 
 
 def test_menus_text():

@@ -108,6 +108,21 @@ class LinkCheck:
 
 
 @dataclass(frozen=True)
+class TransportFacts:
+    """How one site answers at the transport level (collected per site per round; None =
+    not measured). Rules in ``govinspect.rules.transport`` judge it."""
+
+    https_available: bool | None = None  # https://host/ answers (any HTTP status) over TLS
+    redirects_to_https: bool | None = None  # http://host/ redirects to an https:// URL
+    cert_valid: bool | None = None  # chain, host name and dates verify
+    cert_days_left: int | None = None  # days until notAfter, from the collection time
+    hsts: bool | None = None  # Strict-Transport-Security on the HTTPS answer
+    ipv6: bool | None = None  # AAAA record and the homepage answers over IPv6
+    checked_at: str = ""  # ISO 8601
+    url: str = ""  # the URL probed (the homepage)
+
+
+@dataclass(frozen=True)
 class Span:
     """Character offsets into ``Evidence.context`` of the offending text."""
 

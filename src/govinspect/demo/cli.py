@@ -25,7 +25,10 @@ _OWNED = ("govinspect.sqlite3", "rounds", "reports", "network")
 @click.option("--scale", type=float, default=1.0, show_default=True, help="页面规模倍数")
 @click.option("--faults/--no-faults", default=True, show_default=True,
               help="是否模拟慢速、时断时续和爬虫陷阱等故障")
-def demo(out_dir: Path, seed: int, sites: int | None, scale: float, faults: bool) -> None:
+@click.option("--probe-seconds", type=float, default=90.0, show_default=True,
+              help="把7天的首页可用性监测压缩到多少秒内完成（0 表示不监测）")
+def demo(out_dir: Path, seed: int, sites: int | None, scale: float, faults: bool,
+         probe_seconds: float) -> None:
     """演示：生成示例市网站群，在本机启动并完成一轮完整检查，输出报告。"""
     from rich.console import Console
 
@@ -48,7 +51,7 @@ def demo(out_dir: Path, seed: int, sites: int | None, scale: float, faults: bool
     t = datetime.fromisoformat(DEMO_T)
     with serve_network_for(build_network, serve_network, seed=seed, sites=sites, scale=scale,
                            faults=faults, t=t, out_dir=out_dir, console=console) as server:
-        _run_round(server, out_dir, t, console)
+        _run_round(server, out_dir, t, console, probe_seconds)
     console.print(f"演示完成，用时 {time.perf_counter() - started:.1f} 秒。报告目录：{out_dir / 'reports' / DEMO_ROUND}")
 
 
@@ -77,7 +80,35 @@ class serve_network_for:  # noqa: N801
         return self._ctx.__exit__(*exc)
 
 
-def _run_round(server, out_dir: Path, t: datetime, console) -> None:
+def _start_prober(round_, resolve: dict[str, str], probe_seconds: float):
+    """W-V2 monitoring of the round's week, compressed into ``probe_seconds`` of wall time
+    through the prober's time scale (the same code path as a real week), in a thread that
+    runs beside the crawl."""
+    import threading
+
+    from django.db import connection
+
+    from govinspect.web.rounds.probes import ProbeOptions, run_prober
+
+    span = round_.window_end - round_.window_start
+    options = ProbeOptions(time_scale=span.total_seconds() / probe_seconds, probes_per_day=20,
+                           resolve=resolve, allow_private=True, workers=8)
+    failure: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            run_prober(round_, options, until_done=True)
+        except BaseException as exc:  # reported by the main thread after join
+            failure.append(exc)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=work, name="govinspect-probe", daemon=True)
+    thread.start()
+    return thread, failure
+
+
+def _run_round(server, out_dir: Path, t: datetime, console, probe_seconds: float) -> None:
     from govinspect.web.setup import django_setup
 
     django_setup()
@@ -93,16 +124,32 @@ def _run_round(server, out_dir: Path, t: datetime, console) -> None:
         report_round,
     )
 
-    imported = import_roster(out_dir / "network" / "roster.csv")
+    network = out_dir / "network"
+    imported = import_roster(network / "roster.csv", network / "accounts.csv")
     console.print(f"名录导入：{imported}")
     round_ = create_round(DEMO_ROUND, t)
     # Local servers only: no politeness delay needed, but keep per-host concurrency polite.
     options = CollectOptions(resolve=dict(server.resolve), allow_private=True,
                              download_delay=0.0, autothrottle=False, obey_robots=False,
                              per_host_concurrency=2)
+    prober = _start_prober(round_, dict(server.resolve), probe_seconds) if probe_seconds else None
     with crawl_progress() as progress:
         collect_round(round_, options, progress=progress)
     analyse_round(round_)
+    from govinspect.collect.newmedia.fetch import PoliteClient
+    from govinspect.web.rounds.newmedia import analyse_accounts, collect_accounts
+
+    console.print(collect_accounts(round_, network / "account_sources.csv",
+                                   resolve=dict(server.resolve),
+                                   client=PoliteClient(min_interval=0.0)))
+    console.print(analyse_accounts(round_, inspection=network / "inspection.xlsx",
+                                   tasks=network / "repost_tasks.yaml"))
+    if prober is not None:
+        thread, failure = prober
+        console.print("等待首页可用性监测结束……")
+        thread.join()
+        if failure:
+            raise click.ClickException(f"首页可用性监测失败：{failure[0]}")
     reports = out_dir / "reports" / DEMO_ROUND
     outcome = report_round(round_, reports)
     from govinspect.web.rounds.notice import write_round_notice

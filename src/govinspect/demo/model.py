@@ -92,7 +92,8 @@ class Network:
     pages: dict[tuple[str, str], Page]  # (host, path[?query]) -> Page
     manifest: Manifest
     resolve: dict[str, str]  # host -> ip, for every served host (external ones included)
-    accounts: list[dict] = field(default_factory=list)  # new-media accounts: later
+    accounts: list[dict] = field(default_factory=list)  # new-media accounts (demo.accounts)
+    files: dict[str, bytes] = field(default_factory=dict)  # other files written beside roster.csv
     # Served behaviour that is not a static file (only when faults are on).
     dynamic: dict[str, DynamicHandler] = field(default_factory=dict)  # host -> handler
     slow_hosts: dict[str, tuple[float, float]] = field(default_factory=dict)  # host -> delay s
@@ -194,6 +195,8 @@ class Network:
                 p.write_bytes(body)
             (tmp / "manifest.json").write_text(self.manifest_json(), encoding="utf-8")
             (tmp / "roster.csv").write_text(self.roster_csv(), encoding="utf-8")
+            for name, data in sorted(self.files.items()):
+                (tmp / name).write_bytes(data)
             if out.exists():
                 old = out.with_name(out.name + ".old")
                 if old.exists():

@@ -260,12 +260,20 @@ class _Builder:
         for plan in self.plans:
             self._render_site(plan)
         self._render_externals()
+        # New media: own random stream, so the site pages stay as they were without it.
+        from govinspect.demo.accounts import FEED_HOST, build_accounts
+
+        self.resolve[FEED_HOST] = f"127.0.0.{ip}"
+        media = build_accounts(self.seed, self.t, self.port, self.resolve[FEED_HOST])
+        self.pages.update(media.pages)
+        self.manifest.extend(media.manifest)
         sites = [p.site for p in self.plans]
         net = Network(
             seed=self.seed, port=self.port, t=self.t.isoformat(), sites=sites,
             pages=self.pages, manifest=self.manifest, resolve=self.resolve,
             slow_hosts=self.slow_hosts, flaky=self.flaky,
             catch_all_hosts=frozenset(h for h, _ in EXTERNAL_SITES) | frozenset(SPAM_HOSTS),
+            accounts=[a.as_dict() for a in media.accounts], files=media.files,
         )
         for host, plan in self.trap_hosts.items():
             net.dynamic[host] = self._trap_handler(plan)

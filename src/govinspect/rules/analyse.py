@@ -18,9 +18,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from govinspect.core.types import CaptureRecord, Finding, LinkCheck, SiteRef
+from govinspect.core.types import CaptureRecord, Finding, LinkCheck, SiteRef, TransportFacts
 from govinspect.extract import PageFacts, extract_page
 from govinspect.indicators.sets import IndicatorSet
+from govinspect.rules.site_interaction import completed as complete_message_facts
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,8 @@ class RoundContext:
     reference_time: datetime  # t
     indicator_set: IndicatorSet
     round_name: str = ""
+    # hosts of the round's 门户 sites: department sites must sit under one of their domains
+    portal_hosts: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -46,6 +49,7 @@ class SiteInput:
     pages: list[PageFacts] = field(default_factory=list)  # facts of HTML pages (main_text dropped)
     captures: dict[str, CaptureRecord] = field(default_factory=dict)  # by URL
     link_checks: list[LinkCheck] = field(default_factory=list)
+    transport: TransportFacts | None = None  # HTTPS / IPv6 facts, when the collector has them
 
 
 PageCheck = Callable[[SiteRef, PageInput, PageFacts, RoundContext], list[Finding]]
@@ -80,6 +84,12 @@ def _dead_links(data: SiteInput, ctx: RoundContext) -> list[Finding]:
 
 PAGE_CHECKS: list[PageCheck] = [_text_checks, _dark_link_checks]
 SITE_CHECKS: list[SiteCheck] = [_dead_links]
+SITE_CHECKS += __import__("govinspect.rules.site_columns", fromlist=["*"]).SITE_CHECKS
+SITE_CHECKS += __import__("govinspect.rules.site_identity", fromlist=["*"]).SITE_CHECKS
+for _module in ("site_policy", "site_interaction", "site_openness", "transport"):
+    _rules = __import__(f"govinspect.rules.{_module}", fromlist=["*"])
+    SITE_CHECKS += _rules.SITE_CHECKS
+    PAGE_CHECKS += getattr(_rules, "PAGE_CHECKS", [])
 
 
 def _is_html(capture: CaptureRecord) -> bool:
@@ -104,7 +114,10 @@ def analyse_round_pages(sites: Iterable[SiteRef], pages: Iterable[PageInput],
             facts = extract_page(page.body, page.capture.url, page.capture.fetched_at)
             for check in PAGE_CHECKS:
                 findings[data.site.code].extend(check(data.site, page, facts, ctx))
-            data.pages.append(dataclasses.replace(facts, main_text=""))  # keep memory flat
+            stored = dataclasses.replace(facts, main_text="")  # keep memory flat
+            if facts.page_type == "message_detail":  # table layouts: fill 答复单位/答复内容 …
+                stored = complete_message_facts(stored, page.body)
+            data.pages.append(stored)
         if on_page:
             on_page(n)
     for data in inputs.values():

@@ -48,6 +48,12 @@ def all_rules() -> list[Rule]:
     import govinspect.rules.links  # noqa: F401  (registers on import)
     import govinspect.rules.newmedia  # noqa: F401  (also registers GI-NM001)
     import govinspect.rules.privacy  # noqa: F401
+    import govinspect.rules.site_columns  # noqa: F401
+    import govinspect.rules.site_identity  # noqa: F401
+    import govinspect.rules.site_interaction  # noqa: F401
+    import govinspect.rules.site_openness  # noqa: F401
+    import govinspect.rules.site_policy  # noqa: F401
     import govinspect.rules.text  # noqa: F401
+    import govinspect.rules.transport  # noqa: F401
 
     return sorted(REGISTRY.values(), key=lambda r: r.id)

@@ -65,7 +65,11 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(WORKSPACE / "govinspect.sqlite3"),
-            "OPTIONS": {"timeout": 30},
+            # The prober thread writes while the pipeline writes: IMMEDIATE transactions take
+            # the write lock up front so the busy timeout applies (a deferred transaction that
+            # upgrades fails at once with "database is locked"), and WAL lets readers go on.
+            "OPTIONS": {"timeout": 30, "transaction_mode": "IMMEDIATE",
+                        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"},
         }
     }
 

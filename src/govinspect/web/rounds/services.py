@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from govinspect.collect.crawl import CollectOptions, CollectSummary, collect_sites
 from govinspect.collect.store import iter_pages, read_captures, read_link_checks
-from govinspect.core.types import Confidence, Finding
+from govinspect.core.types import Confidence, Finding, SiteKind
 from govinspect.indicators.engine import SiteScore, score_site
 from govinspect.indicators.sets import load_indicator_set
 from govinspect.reports.findings import RoundReport, SiteReport, write_round_reports
@@ -89,10 +89,14 @@ def analyse_round(round_: Round, progress: Callable[[int], None] | None = None
 
     Re-running replaces this round's unreviewed analysis findings (reviewed ones are kept)."""
     out = round_dir(round_) / "collect"
+    sites = {s.code: s for s in round_.sites.order_by("code")}
+    # Departments must sit under their government's portal domain (W-D20): any portal of
+    # the round (the city's or a county's) counts as "本级".
+    portal_hosts = tuple(h for s in sites.values() if s.kind == SiteKind.PORTAL.value
+                         for h in s.to_ref().hosts)
     ctx = RoundContext(reference_time=round_.reference_time,
                        indicator_set=load_indicator_set(round_.indicator_set),
-                       round_name=round_.name)
-    sites = {s.code: s for s in round_.sites.order_by("code")}
+                       round_name=round_.name, portal_hosts=portal_hosts)
     pages = (PageInput(capture, body) for capture, body in iter_pages(out))
     results = analyse_round_pages([s.to_ref() for s in sites.values()], pages,
                                   read_link_checks(out), ctx, on_page=progress)
@@ -150,11 +154,14 @@ def report_round(round_: Round, out_dir: Path) -> RoundOutcome:
             {"code": s.site.code, "name": s.site.name, "score": s.score.score,
              "passed": s.score.passed, "findings": len(s.findings), "pages": s.pages}
             for s in site_reports]}, ensure_ascii=False, indent=2), encoding="utf-8")
-    # Machine-readable findings for evaluation and for other tools.
+    # Machine-readable findings for evaluation and for other tools (sites, then accounts).
+    from govinspect.web.rounds.newmedia import account_finding_rows
+
     (out_dir / "findings.json").write_text(json.dumps(
         [{"rule": f.rule_id, "indicator": f.indicator_id, "item": f.item, "site": f.subject,
           "url": f.evidence.url, "parent_url": f.evidence.parent_url, "message": f.message,
           "confidence": f.confidence.value, "fingerprint": f.fingerprint, "details": f.details}
-         for s in site_reports for f in s.findings], ensure_ascii=False, indent=1),
+         for s in site_reports for f in s.findings] + account_finding_rows(round_),
+        ensure_ascii=False, indent=1),
         encoding="utf-8")
     return RoundOutcome(report, files)

@@ -1,0 +1,79 @@
+"""Transport rules: HTTPS (G13, reported only in the national set) and IPv6 (W-D29).
+
+Pure functions over ``TransportFacts`` (core/types.py) that the collector records per site;
+nothing is judged when a fact is ``None`` (not measured)."""
+
+from __future__ import annotations
+
+from govinspect.core.types import Confidence, Evidence, Finding, SiteRef, TransportFacts
+from govinspect.rules.base import Rule, register
+
+
+def check_transport(site: SiteRef, facts: TransportFacts, iset=None) -> list[Finding]:
+    """G13 HTTPS problems and W-D29 no IPv6, from one site's transport facts."""
+    conf = (iset.indicators.get("G13") if iset is not None else None) or {}
+    warn = int(conf.get("cert_warn_days", 30))
+    url = facts.url or site.homepage
+    out: list[Finding] = []
+
+    def add(rule: Rule, indicator: str, item: str, message: str,
+            confidence: Confidence = Confidence.CERTAIN) -> None:
+        out.append(Finding(rule_id=rule.id, indicator_id=indicator, subject=site.code,
+                           message=message, evidence=Evidence(url=url), confidence=confidence,
+                           item=item, details={"checked_at": facts.checked_at}))
+
+    if facts.https_available is False:
+        add(HTTPS, "G13", "no_https", "网站未提供HTTPS访问")
+    elif facts.https_available:
+        if facts.redirects_to_https is False:
+            add(HTTPS, "G13", "no_redirect", "HTTP访问未自动跳转至HTTPS")
+        if facts.cert_valid is False:
+            add(HTTPS, "G13", "cert_invalid", "HTTPS证书无效（过期、域名不符或证书链不完整）")
+        elif facts.cert_days_left is not None and facts.cert_days_left < warn:
+            add(HTTPS, "G13", "cert_expiring", f"HTTPS证书将在{facts.cert_days_left}天后过期")
+        if facts.hsts is False:
+            add(HTTPS, "G13", "no_hsts", "HTTPS响应未设置HSTS（Strict-Transport-Security）")
+    if facts.ipv6 is False:
+        # the prober's own network may lack IPv6: a person confirms
+        add(IPV6, "W-D29", "no_ipv6", "网站首页无法通过IPv6访问", Confidence.SUSPECTED)
+    return out
+
+
+def site_transport(site_input, ctx) -> list[Finding]:
+    """Site check: only when the collector recorded transport facts for the site."""
+    facts = getattr(site_input, "transport", None)
+    if facts is None:
+        return []
+    return check_transport(site_input.site, facts, ctx.indicator_set)
+
+
+HTTPS = register(Rule(
+    id="GI-X001",
+    title="未启用HTTPS或HTTPS配置不规范",
+    indicators=("G13",),
+    what="依据采集器记录的传输层事实判断：首页无法通过HTTPS访问；可以访问但HTTP不跳转HTTPS、"
+    "证书无效、证书将在 cert_warn_days 天内过期、未设置HSTS，各报一条。"
+    "国家指标体系中不计分，地方指标体系可为 G13 设置分值。",
+    why="明文HTTP传输的页面可能被运营商或中间人篡改、插入广告或暗链，用户提交的留言和个人信息"
+    "也可能被窃听；证书失效会让浏览器拦截访问。",
+    example="http://www.example.gov.cn/ 正常访问，https://www.example.gov.cn/ 连接失败。",
+    fix="部署有效的HTTPS证书并设置自动续期；HTTP访问301跳转至HTTPS；开启HSTS。",
+    basis="G13 HTTPS（《政府网站发展指引》安全防护要求，国家检查指标未计分，未确认）。",
+    check=check_transport,
+))
+
+IPV6 = register(Rule(
+    id="GI-X002",
+    title="未完成IPv6改造",
+    indicators=("W-D29",),
+    what="依据采集器记录的传输层事实：网站域名没有AAAA记录或首页无法通过IPv6访问时报告。"
+    "检查机器本身的IPv6网络可能不通，结果为疑似。",
+    why="国家要求政府网站完成IPv6改造，检查指标对未完成的扣1分。",
+    example="dig AAAA www.example.gov.cn 无记录。",
+    fix="为网站配置IPv6地址和AAAA记录，或接入支持IPv6的云服务/CDN，并验证首页和主要栏目可访问。",
+    basis="W-D29 IPv6改造（国办秘函〔2019〕19号 扣分指标 功能设计）。",
+    check=check_transport,
+))
+
+SITE_RULES = (HTTPS, IPV6)
+SITE_CHECKS = [site_transport]
