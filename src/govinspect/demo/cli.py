@@ -126,7 +126,7 @@ def _run_round(server, out_dir: Path, t: datetime, console, probe_seconds: float
 
     network = out_dir / "network"
     imported = import_roster(network / "roster.csv", network / "accounts.csv")
-    console.print(f"名录导入：{imported}")
+    console.print(f"名录导入：{imported}", soft_wrap=True)
     round_ = create_round(DEMO_ROUND, t)
     # Local servers only: no politeness delay needed, but keep per-host concurrency polite.
     options = CollectOptions(resolve=dict(server.resolve), allow_private=True,
@@ -139,11 +139,12 @@ def _run_round(server, out_dir: Path, t: datetime, console, probe_seconds: float
     from govinspect.collect.newmedia.fetch import PoliteClient
     from govinspect.web.rounds.newmedia import analyse_accounts, collect_accounts
 
-    console.print(collect_accounts(round_, network / "account_sources.csv",
-                                   resolve=dict(server.resolve),
-                                   client=PoliteClient(min_interval=0.0)))
-    console.print(analyse_accounts(round_, inspection=network / "inspection.xlsx",
-                                   tasks=network / "repost_tasks.yaml"))
+    # str(): rich would pretty-print the dataclasses field by field
+    console.print(str(collect_accounts(round_, network / "account_sources.csv",
+                                       resolve=dict(server.resolve),
+                                       client=PoliteClient(min_interval=0.0))))
+    console.print(str(analyse_accounts(round_, inspection=network / "inspection.xlsx",
+                                       tasks=network / "repost_tasks.yaml")))
     if prober is not None:
         thread, failure = prober
         console.print("等待首页可用性监测结束……")
