@@ -17,7 +17,7 @@ def test_demo_round_reports_exactly_the_planted_broken_links(tmp_path: Path):
     env = {k: v for k, v in os.environ.items() if k != "GOVINSPECT_DATABASE_URL"}
     run = subprocess.run(
         [sys.executable, "-m", "govinspect.cli", "demo", "--out", str(out), "--sites", "5",
-         "--scale", "0.2", "--no-faults"],
+         "--scale", "0.2", "--no-faults", "--probe-seconds", "10"],
         capture_output=True, text=True, env=env, timeout=600)
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
 

@@ -50,7 +50,7 @@ def test_public_notice_with_full_id_is_a_leak_and_evidence_is_masked():
     kinds = sorted(f.details["category"] for f in findings)
     assert kinds == ["手机号", "身份证号"]
     for f in findings:
-        assert f.indicator_id == "W-V1" and f.item == "个人信息泄露"
+        assert f.indicator_id == "W-V1" and f.item == "privacy_leak"
         blob = json.dumps([f.message, f.evidence.context, f.details], ensure_ascii=False)
         assert not FULL_NUMBER.search(blob), blob
     id_finding = next(f for f in findings if f.details["category"] == "身份证号")

@@ -29,7 +29,7 @@ def test_severe_term_feeds_w_v1_and_waits_for_review():
     severe = [f for f in findings if f.indicator_id == "W-V1"]
     assert len(severe) == 1
     f = severe[0]
-    assert f.confidence == Confidence.SUSPECTED and f.item == "严重表述错误"
+    assert f.confidence == Confidence.SUSPECTED and f.item == "serious_error"
     span = f.evidence.context[f.evidence.span.start:f.evidence.span.end]
     assert span == "习近平新时期中国特色社会主义思想"
     assert f.details["suggestion"] == "习近平新时代中国特色社会主义思想"

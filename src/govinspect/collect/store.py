@@ -33,6 +33,28 @@ def read_capture_lines(out_dir: Path) -> Iterator[dict]:
         yield row
 
 
+def read_attachment_lines(out_dir: Path) -> Iterator[dict]:
+    """attachments.jsonl rows: in-site attachments archived in the WARC (capture fields,
+    ``truncated`` when the body passed ``attachment_max_bytes``). Empty for older runs."""
+    path = Path(out_dir) / "attachments.jsonl"
+    if path.exists():
+        for _, row in _lines(path):
+            yield row
+
+
+def read_attachments(out_dir: Path) -> Iterator[CaptureRecord]:
+    for row in read_attachment_lines(out_dir):
+        yield CaptureRecord(**{k: row[k] for k in _CAPTURE_FIELDS})
+
+
+def read_transport(out_dir: Path) -> dict[str, dict]:
+    """site code → transport.jsonl row (its ``facts`` are the TransportFacts fields)."""
+    path = Path(out_dir) / "transport.jsonl"
+    if not path.exists():
+        return {}
+    return {row["site_code"]: row for _, row in _lines(path)}
+
+
 def read_captures(out_dir: Path) -> Iterator[CaptureRecord]:
     for row in read_capture_lines(out_dir):
         yield CaptureRecord(**{k: row[k] for k in _CAPTURE_FIELDS})
@@ -70,6 +92,11 @@ def iter_pages(out_dir: Path) -> Iterator[tuple[CaptureRecord, bytes]]:
         with open(Path(out_dir) / "warc" / warc_file, "rb") as fh:
             records = ArchiveIterator(fh)
             for record in records:
+                if record.rec_type != "response":
+                    continue
+                # Read the payload before asking for the offset: warcio answers
+                # get_record_offset() by reading the record to its end.
+                body = record.content_stream().read()
                 capture = wanted.get((warc_file, records.get_record_offset()))
-                if capture is not None and record.rec_type == "response":
-                    yield capture, record.content_stream().read()
+                if capture is not None:
+                    yield capture, body

@@ -1045,10 +1045,13 @@ class _Builder:
         prov = "皖"
         return {
             "conac": "conac" not in miss,
-            "conac_url": f"http://bszs.conac.cn/sitename?method=show&id={site.code[-6:]}A1B2C3",
+            # External registry hosts are served by the demo server too, on its port.
+            "conac_url": self.url("bszs.conac.cn",
+                                  f"/sitename?method=show&id={site.code[-6:]}A1B2C3"),
+            "icp_url": self.url("beian.miit.gov.cn", "/"),
             "jiucuo": "jiucuo" not in miss,
-            "jiucuo_url": "http://zfwzgl.www.gov.cn/exposure/jiucuo.html?site_code="
-                          f"{site.code}&url={quote(site.homepage, safe='')}",
+            "jiucuo_url": self.url("zfwzgl.www.gov.cn", "/exposure/jiucuo.html?site_code="
+                                   f"{site.code}&url={quote(site.homepage, safe='')}"),
             "sponsor": "sponsor" not in miss,
             "contact": "contact" not in miss,
             "address": f"{tx.CITY}{tx.STREETS[int(site.code[-2:]) % len(tx.STREETS)]}"
@@ -1058,8 +1061,8 @@ class _Builder:
             "icp": None if "icp" in miss else f"{prov}ICP备{int(site.code[-5:]) + 5000000:08d}号",
             "police": None if "police" in miss else
             f"{prov}公网安备 {site.code[:6]}02{int(site.code[-6:]):06d}号",
-            "police_url": "http://www.beian.gov.cn/portal/registerSystemInfo?recordcode="
-                          f"{site.code[:6]}02{int(site.code[-6:]):06d}",
+            "police_url": self.url("www.beian.gov.cn", "/portal/registerSystemInfo?recordcode="
+                                   f"{site.code[:6]}02{int(site.code[-6:]):06d}"),
         }
 
     def _metas(self, plan: SitePlan, column: Col | None, item: Item | None,

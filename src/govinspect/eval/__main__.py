@@ -22,7 +22,8 @@ def _modules(selected: list[str]) -> list[str]:
 
 
 def main(argv: list[str]) -> int:
-    console = Console()
+    # Piped or redirected (`make eval > log`): wide enough that no name is cut to "…".
+    console = Console() if sys.stdout.isatty() else Console(width=200)
     results: dict = {"generated_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "tables": {}}
     failed = []
     for name in _modules(argv):
@@ -39,7 +40,7 @@ def main(argv: list[str]) -> int:
         for table in tables:
             shown = RichTable(title=table.title)
             for column in table.columns:
-                shown.add_column(str(column))
+                shown.add_column(str(column), overflow="fold")
             for row in table.rows:
                 shown.add_row(*[str(c) for c in row])
             console.print(shown)

@@ -17,10 +17,12 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from urllib.parse import unquote, urlsplit
 
 from govinspect.core.types import CaptureRecord, Finding, LinkCheck, SiteRef, TransportFacts
 from govinspect.extract import PageFacts, extract_page
 from govinspect.indicators.sets import IndicatorSet
+from govinspect.lexicons.engine import Lexicon
 from govinspect.rules.site_interaction import completed as complete_message_facts
 
 
@@ -31,6 +33,8 @@ class RoundContext:
     reference_time: datetime  # t
     indicator_set: IndicatorSet
     round_name: str = ""
+    # The shipped term lists plus the office's own (local leaders, place names …); None: shipped.
+    lexicon: Lexicon | None = None
     # hosts of the round's 门户 sites: department sites must sit under one of their domains
     portal_hosts: tuple[str, ...] = ()
 
@@ -65,15 +69,20 @@ def _text_checks(site: SiteRef, page: PageInput, facts: PageFacts,
     if not facts.main_text:
         return []
     return check_text(facts.main_text, url=page.capture.url, subject=site.code,
-                      with_spelling=False)
+                      lexicon=ctx.lexicon, with_spelling=False)
 
 
 def _dark_link_checks(site: SiteRef, page: PageInput, facts: PageFacts,
                       ctx: RoundContext) -> list[Finding]:
     from govinspect.rules.darklinks import check_dark_links
 
-    return check_dark_links(page.body, url=page.capture.url, subject=site.code,
-                            site_hosts=site.hosts)
+    # Decode with the encoding extraction detected, so GBK pages give readable evidence.
+    try:
+        html = page.body.decode(facts.encoding.detected or "utf-8", errors="replace")
+    except LookupError:
+        html = page.body.decode("utf-8", errors="replace")
+    return check_dark_links(html, url=page.capture.url, subject=site.code,
+                            site_hosts=site.hosts, lexicon=ctx.lexicon)
 
 
 def _dead_links(data: SiteInput, ctx: RoundContext) -> list[Finding]:
@@ -94,6 +103,26 @@ for _module in ("site_policy", "site_interaction", "site_openness", "transport")
 
 def _is_html(capture: CaptureRecord) -> bool:
     return capture.status == 200 and "html" in (capture.content_type or "").lower()
+
+
+ATTACHMENT_SUFFIXES = (".pdf", ".doc", ".docx", ".xls", ".xlsx", ".wps", ".et")
+
+
+def _is_attachment(capture: CaptureRecord) -> bool:
+    path = urlsplit(capture.url).path.lower()
+    return capture.status == 200 and path.endswith(ATTACHMENT_SUFFIXES)
+
+
+def _attachment_checks(site: SiteRef, page: PageInput) -> list[Finding]:
+    """Privacy leaks inside attachments (PDF, Word, Excel), located by page / sheet / row.
+    An attachment that cannot be read is not a finding here (a broken download is W-D22's)."""
+    from govinspect.rules.attachment_text import AttachmentError, check_attachment
+
+    name = unquote(urlsplit(page.capture.url).path.rsplit("/", 1)[-1]) or "附件"
+    try:
+        return check_attachment(page.body, name, url=page.capture.url, subject=site.code)
+    except AttachmentError:
+        return []
 
 
 def analyse_round_pages(sites: Iterable[SiteRef], pages: Iterable[PageInput],
@@ -118,6 +147,8 @@ def analyse_round_pages(sites: Iterable[SiteRef], pages: Iterable[PageInput],
             if facts.page_type == "message_detail":  # table layouts: fill 答复单位/答复内容 …
                 stored = complete_message_facts(stored, page.body)
             data.pages.append(stored)
+        elif _is_attachment(page.capture):
+            findings[data.site.code].extend(_attachment_checks(data.site, page))
         if on_page:
             on_page(n)
     for data in inputs.values():

@@ -151,7 +151,7 @@ def check_privacy(text: str, *, url: str = "", subject: str = "", location: str 
         findings.append(make_finding(
             PRIVACY, "W-V1", text=text, start=start, end=end, shown=shown,
             message=f"疑似泄露个人信息：{kind} {masked}{where}", url=url, subject=subject,
-            confidence=confidence, item="个人信息泄露", category=kind,
+            confidence=confidence, item="privacy_leak", category=kind,
             suggestion="删除或按规定脱敏（如 3411**********1234、138****1234）",
             location=location,
         ))

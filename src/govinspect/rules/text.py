@@ -62,7 +62,7 @@ def check_lexicon(text: str, *, url: str = "", subject: str = "",
             message=message, url=url, subject=subject,
             # A veto is never automatic: severe terms wait for a person.
             confidence=Confidence.SUSPECTED if severe else term.confidence,
-            item="严重表述错误" if severe else term.category, category=term.category,
+            item="serious_error" if severe else term.category, category=term.category,
             suggestion=term.right, severity=term.severity, source=term.source,
         ))
     return findings

@@ -83,6 +83,15 @@ def ingest_captures(round_: Round) -> int:
 _NOT_FROM_ANALYSIS = ("GI-A001",)
 
 
+def office_lexicon():
+    """The shipped term lists plus the office's own files in WORKSPACE/lexicons/*.yaml
+    (local leaders, place names, whitelists); None when the office has none."""
+    from govinspect.lexicons.engine import load_lexicon
+
+    folder = Path(settings.WORKSPACE) / "lexicons"
+    return load_lexicon([folder]) if folder.is_dir() else None
+
+
 def analyse_round(round_: Round, progress: Callable[[int], None] | None = None
                   ) -> dict[str, list[Finding]]:
     """Run every page and site rule over the stored captures; store the findings.
@@ -96,7 +105,8 @@ def analyse_round(round_: Round, progress: Callable[[int], None] | None = None
                          for h in s.to_ref().hosts)
     ctx = RoundContext(reference_time=round_.reference_time,
                        indicator_set=load_indicator_set(round_.indicator_set),
-                       round_name=round_.name, portal_hosts=portal_hosts)
+                       round_name=round_.name, portal_hosts=portal_hosts,
+                       lexicon=office_lexicon())
     pages = (PageInput(capture, body) for capture, body in iter_pages(out))
     results = analyse_round_pages([s.to_ref() for s in sites.values()], pages,
                                   read_link_checks(out), ctx, on_page=progress)
