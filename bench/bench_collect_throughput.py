@@ -1,6 +1,6 @@
 """Collector throughput against a local multi-host server (not a test; run by hand):
 
-    PYTHONPATH=tests/collect uv run python bench/bench_collect_throughput.py [SITES] [PAGES_PER_SITE]
+    uv run python bench/bench_collect_throughput.py [SITES] [PAGES_PER_SITE]
 
 Each page carries ~40 links: in-site pages, images, attachments, same-domain and outbound.
 """
@@ -14,7 +14,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from collect_server import SiteServer
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "collect"))
+from collect_server import SiteServer  # noqa: E402
 
 from govinspect.collect.crawl import sites_to_json
 from govinspect.collect.options import CollectOptions

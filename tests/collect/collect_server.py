@@ -16,6 +16,9 @@ class _Server(ThreadingHTTPServer):
     # and each drop costs a 1 s retransmit.
     request_queue_size = 1024
 
+    def handle_error(self, request, client_address) -> None:
+        pass  # a killed client resets its connections: not worth a traceback
+
 
 class SiteServer:
     def __init__(self) -> None:

@@ -13,7 +13,12 @@ from warcio.archiveiterator import ArchiveIterator
 
 from govinspect.collect.crawl import load_sites, sites_to_json
 from govinspect.collect.options import CollectOptions
-from govinspect.collect.store import read_capture_lines, read_captures, read_link_checks
+from govinspect.collect.store import (
+    read_attachment_lines,
+    read_capture_lines,
+    read_captures,
+    read_link_checks,
+)
 from govinspect.core.types import LinkClass, LinkFailure, ResourceKind, SiteKind, SiteRef
 
 pytestmark = pytest.mark.slow
@@ -159,9 +164,27 @@ def test_one_check_per_link_per_page_and_one_fetch_per_target(crawled):
     missing = _by_path(out, WWW, "/missing.html")
     assert len(missing) == 2 and len({c.parent_url for c in missing}) == 2
     assert srv.requested(WWW, "/missing.html") == 1  # crawled once, never re-checked
-    # attachments and images are checked with HEAD, the big PDF body is never downloaded
-    assert srv.hits[("HEAD", WWW, "/files/report.pdf")] == 1
-    assert srv.hits[("GET", WWW, "/files/report.pdf")] == 0
+    # in-site office attachments are fetched once with GET and archived; images get HEAD
+    assert srv.hits[("GET", WWW, "/files/report.pdf")] == 1
+    assert srv.hits[("HEAD", WWW, "/files/report.pdf")] == 0
+    assert srv.hits[("HEAD", WWW, "/img/logo.png")] == 1
+    assert srv.hits[("GET", WWW, "/img/logo.png")] == 0
+
+
+def test_attachments_archived_in_warc(crawled):
+    _, out, summary = crawled
+    rows = {r["url"].rsplit("/", 1)[-1]: r for r in read_attachment_lines(out)}
+    assert sorted(rows) == ["missing.docx", "report.pdf"]  # the png is only checked
+    assert rows["missing.docx"]["failure"] == "http_4xx"
+    row = rows["report.pdf"]
+    assert row["status"] == 200 and row["content_type"] == "application/pdf"
+    assert row["length"] == len(b"%PDF-1.4 ") + 200_000 and not row["truncated"]
+    with open(out / "warc" / row["warc_file"], "rb") as fh:
+        fh.seek(row["warc_offset"])
+        record = next(iter(ArchiveIterator(fh)))
+        assert record.rec_headers.get_header("WARC-Target-URI") == row["final_url"]
+        assert record.content_stream().read().startswith(b"%PDF-1.4 xxx")
+    assert summary["sites"]["3701000001"]["attachments"] == 2
 
 
 def test_only_site_hosts_are_crawled(crawled):

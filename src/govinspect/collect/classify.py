@@ -158,3 +158,28 @@ def classify_response(
     if status == 200 and text is not None and is_soft404_page(title, text):
         return LinkFailure.SOFT_404
     return None
+
+
+# --- Retry-After ---------------------------------------------------------------------------
+
+def parse_retry_after(value: str | None, now: float) -> float | None:
+    """Seconds to wait from a Retry-After header: delta-seconds or an HTTP date (RFC 9110
+    §10.2.3) relative to ``now`` (a Unix time); None when absent or unreadable."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    from email.utils import parsedate_to_datetime
+
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when is None:
+        return None
+    if when.tzinfo is None:  # an HTTP date is always GMT
+        from datetime import UTC
+
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, when.timestamp() - now)

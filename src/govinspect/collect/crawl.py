@@ -30,7 +30,14 @@ from govinspect.collect.options import (
     ProgressEvent,
     SiteSummary,
 )
-from govinspect.collect.pipelines import CAPTURES_PART, LINKS_PENDING
+from govinspect.collect.pipelines import (
+    ATTACHMENTS,
+    CAPTURES_PART,
+    JOURNAL,
+    LINKS_PENDING,
+    DurableLines,
+)
+from govinspect.collect.warc import repair as repair_warc
 from govinspect.core.types import LinkFailure, SiteKind, SiteRef
 
 __all__ = [
@@ -49,6 +56,8 @@ __all__ = [
 CAPTURES = "captures.jsonl"
 LINKS = "links.jsonl"
 SUMMARY = "summary.json"
+RUN = "run.json"  # the run's sites; present from the start, so an unfinished run can resume
+TRANSPORT = "transport.jsonl"
 
 
 class CollectError(ValueError):
@@ -110,6 +119,7 @@ def build_settings(options: CollectOptions, out_dir: Path) -> dict[str, Any]:
         "GOVINSPECT_RETRY_BACKOFF": options.retry_backoff_s,
         "GOVINSPECT_RETRY_AFTER_MAX": options.retry_after_max_s,
         "GOVINSPECT_CHECK_BODY_BYTES": options.check_body_bytes,
+        "GOVINSPECT_ATTACHMENT_BYTES": options.attachment_max_bytes,
     }
     settings.update(options.scrapy_settings)
     return settings
@@ -164,14 +174,81 @@ def sites_to_json(sites: list[SiteRef]) -> str:
                        for s in sites], ensure_ascii=False, indent=1)
 
 
-def _prepare_out_dir(out_dir: Path) -> None:
+def _prepare_out_dir(out_dir: Path, sites: list[SiteRef]) -> dict | None:
+    """Make ``out_dir`` ready. A finished crawl (summary.json) is refused; an unfinished one
+    (run.json without summary.json) is repaired for resuming and its run state returned."""
     out_dir.mkdir(parents=True, exist_ok=True)
     warc = out_dir / "warc"
-    if (out_dir / SUMMARY).exists() or (out_dir / CAPTURES).exists() or \
-            (warc.exists() and any(warc.iterdir())):
-        raise CollectError(f"输出目录 {out_dir} 中已有采集结果，请换一个空目录")
-    for stale in (CAPTURES_PART, LINKS_PENDING, LINKS + ".part"):
-        (out_dir / stale).unlink(missing_ok=True)
+    run_file = out_dir / RUN
+    if (out_dir / SUMMARY).exists():
+        raise CollectError(f"输出目录 {out_dir} 中的采集已经完成，请换一个空目录")
+    if not run_file.exists():
+        if (out_dir / CAPTURES).exists() or (out_dir / CAPTURES_PART).exists() or \
+                (warc.exists() and any(warc.iterdir())):
+            raise CollectError(f"输出目录 {out_dir} 中已有采集结果，请换一个空目录")
+        for stale in (LINKS_PENDING, LINKS + ".part", ATTACHMENTS, JOURNAL):
+            (out_dir / stale).unlink(missing_ok=True)
+        _atomic_write(run_file, json.dumps({"sites": json.loads(sites_to_json(sites)),
+                                            "resumed": 0}, ensure_ascii=False))
+        return None
+    try:
+        run = json.loads(run_file.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as e:
+        raise CollectError(f"输出目录 {out_dir} 中的 {RUN} 已损坏，无法续采：{e}") from e
+    if run.get("sites") != json.loads(sites_to_json(sites)):
+        raise CollectError(f"输出目录 {out_dir} 中有未完成的采集，但网站清单与本次不同；"
+                           f"请使用相同的清单续采，或换一个空目录")
+    # Killed after captures.jsonl was renamed but before summary.json: undo the rename.
+    if (out_dir / CAPTURES).exists() and not (out_dir / CAPTURES_PART).exists():
+        os.replace(out_dir / CAPTURES, out_dir / CAPTURES_PART)
+    (out_dir / (LINKS + ".part")).unlink(missing_ok=True)
+    for name in (CAPTURES_PART, LINKS_PENDING, ATTACHMENTS, JOURNAL):
+        cut_partial_line(out_dir / name)
+    # Link lines of a page whose capture line never made it: that page is fetched again.
+    done = {(r["site_code"], r["url"]) for r in _read_lines(out_dir / CAPTURES_PART)}
+    pending = out_dir / LINKS_PENDING
+    if pending.exists():
+        tmp = pending.with_name(pending.name + ".tmp")
+        with open(pending, encoding="utf-8") as src, open(tmp, "w", encoding="utf-8") as dst:
+            for line in src:
+                row = json.loads(line)
+                if (row[0], row[1]) in done:
+                    dst.write(line)
+        os.replace(tmp, pending)
+    if warc.exists():
+        repair_warc(warc)
+    run["resumed"] = int(run.get("resumed", 0)) + 1
+    _atomic_write(run_file, json.dumps(run, ensure_ascii=False))
+    return run
+
+
+def cut_partial_line(path: Path) -> None:
+    """Drop a torn last line (a kill in the middle of a write)."""
+    if not path.exists():
+        return
+    size = path.stat().st_size
+    if size == 0:
+        return
+    with open(path, "rb+") as fh:
+        fh.seek(max(0, size - (1 << 16)))
+        tail = fh.read()
+        if tail.endswith(b"\n"):
+            return
+        nl = tail.rfind(b"\n")
+        if nl < 0 and size > len(tail):  # a line longer than 64 KiB: search further back
+            fh.seek(0)
+            tail = fh.read()
+            nl = tail.rfind(b"\n")
+            fh.truncate(nl + 1 if nl >= 0 else 0)
+            return
+        fh.truncate(size - len(tail) + nl + 1 if nl >= 0 else 0)
+
+
+def _read_lines(path: Path) -> list:
+    if not path.exists():
+        return []
+    with open(path, encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
 
 
 def _reactor_already_ran() -> bool:
@@ -197,7 +274,7 @@ def collect_sites(
     if _reactor_already_ran():
         raise CollectError("本进程已运行过一次采集（Twisted reactor 不能重启）；"
                            "请改用 python -m govinspect.collect 或 collect_sites_subprocess")
-    _prepare_out_dir(out_dir)
+    run = _prepare_out_dir(out_dir, sites)
 
     from scrapy.crawler import CrawlerProcess
 
@@ -206,6 +283,27 @@ def collect_sites(
     started = datetime.now(UTC)
     t0 = time.monotonic()
     ledger = Ledger(sites, options, progress)
+    for st in ledger.sites.values():
+        st.guard.calendar_past_years = options.calendar_past_years
+        st.guard.calendar_future_years = options.calendar_future_years
+        st.guard.max_pagination = options.max_pagination
+    if run is not None:
+        ledger.restore(_read_lines(out_dir / JOURNAL), _read_lines(out_dir / CAPTURES_PART),
+                       _read_lines(out_dir / LINKS_PENDING))
+        for row in _read_lines(out_dir / ATTACHMENTS):
+            ledger.sites[row["site_code"]].summary.attachments += 1
+        # Pages fetched and archived but not yet written at the kill: parse them from the
+        # WARC instead of fetching them again (the last file: where the kill happened).
+        warcs = sorted((out_dir / "warc").glob("govinspect-*.warc.gz"))
+        wanted = {k for st in ledger.sites.values() for k in st.frontier}
+        if warcs and wanted:
+            from govinspect.collect.ledger import url_key
+            from govinspect.collect.warc import final_responses
+
+            ledger.replay = {k: (warcs[-1], off, url) for k, (off, url) in
+                             final_responses(warcs[-1], wanted, url_key).items()}
+    journal = DurableLines(out_dir / JOURNAL)
+    ledger.journal = lambda ev: journal.write(json.dumps(ev, ensure_ascii=False) + "\n")
     # Scrapy leaves the root logger at NOTSET without its own handler; keep the caller's
     # handlers quiet (a DEBUG line per item would also cost real time). Set before and after:
     # CrawlerProcess logs at start-up and reconfigures logging.
@@ -217,10 +315,28 @@ def collect_sites(
         logging.getLogger(name).setLevel(options.log_level)
     crawler = process.create_crawler(GovSpider)
     process.crawl(crawler, ledger=ledger)
-    process.start(install_signal_handlers=threading.current_thread() is threading.main_thread())
+    try:
+        process.start(
+            install_signal_handlers=threading.current_thread() is threading.main_thread())
+    finally:
+        journal.close()
     if not (out_dir / CAPTURES_PART).exists():
         raise CollectError(f"采集未能启动，输出目录 {out_dir} 未写入结果（详见日志）")
+    if crawler.stats.get_value("finish_reason") not in ("finished", None):
+        raise CollectError(f"采集被中断（{crawler.stats.get_value('finish_reason')}）；"
+                           f"用同样的命令再运行一次即可从中断处继续")
 
+    for st in ledger.sites.values():
+        st.summary.traps = st.guard.report()
+    if options.probe_transport:
+        from govinspect.collect.transport_probe import probe_sites
+
+        facts = probe_sites(sites, options)
+        with open(out_dir / (TRANSPORT + ".part"), "w", encoding="utf-8") as fh:
+            for code, row in facts.items():
+                ledger.sites[code].summary.transport = row["facts"]
+                fh.write(json.dumps({"site_code": code, **row}, ensure_ascii=False) + "\n")
+        os.replace(out_dir / (TRANSPORT + ".part"), out_dir / TRANSPORT)
     link_total = _write_links(out_dir, ledger)
     os.replace(out_dir / CAPTURES_PART, out_dir / CAPTURES)
     writer = getattr(crawler, "govinspect_warc", None)
@@ -235,8 +351,12 @@ def collect_sites(
         warc_files=list(writer.files) if writer else [],
         sites={code: st.summary for code, st in ledger.sites.items()},
         notes=_notes(ledger),
+        resumed=run["resumed"] if run else 0,
     )
     _atomic_write(out_dir / SUMMARY, json.dumps(summary.to_dict(), ensure_ascii=False, indent=1))
+    # Only now is the run finished: the resume state goes.
+    (out_dir / LINKS_PENDING).unlink(missing_ok=True)
+    (out_dir / JOURNAL).unlink(missing_ok=True)
     ledger.emit("", done=True)
     return summary
 
@@ -269,7 +389,6 @@ def _write_links(out_dir: Path, ledger: Ledger) -> int:
             elif failure is not None:
                 summary.broken_links += 1
     os.replace(part, out_dir / LINKS)
-    pending.unlink()
     return total
 
 
@@ -289,6 +408,10 @@ def _notes(ledger: Ledger) -> list[str]:
             notes.append(f"{name}首页无法正常访问（{s.homepage_failure}）")
         if s.unchecked_links:
             notes.append(f"{name}有 {s.unchecked_links} 处链接未检查（超出采集上限）")
+        for trap in s.traps:
+            kind = {"calendar": "日历", "session": "会话标识", "pagination": "无尽翻页"}.get(
+                trap["kind"], trap["kind"])
+            notes.append(f"{name}发现{kind}陷阱 {trap['pattern']}，已截断 {trap['cut']} 个地址")
     return notes
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from http import HTTPStatus
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import StopDownload
 from w3lib.url import safe_url_string
 
+from govinspect.collect.classify import parse_retry_after
 from govinspect.collect.errors import RedirectLoop
 from govinspect.collect.ledger import url_key
 from govinspect.collect.warc import RotatingWarcWriter, now_utc
@@ -52,10 +54,11 @@ class WarcMiddleware:
                  s.get("USER_AGENT"))
         crawler.signals.connect(mw.spider_closed, signal=signals.spider_closed)
         crawler.govinspect_warc = mw.writer
+        crawler.govinspect_sync = [*getattr(crawler, "govinspect_sync", []), mw.writer.sync]
         return mw
 
     def process_response(self, request: Any, response: Any) -> Any:
-        if request.meta.get(ROLE) != "page":
+        if request.meta.get(ROLE) not in ("page", "attachment"):
             return response
         fetched = now_utc()
         req_headers = [("Host", urlsplit(request.url).netloc)] + _text_headers(request.headers)
@@ -108,10 +111,7 @@ class BackoffRetryMiddleware(RetryMiddleware):
         delay = self.backoff * (2 ** n)
         if response is not None and response.status in (429, 503):
             raw = response.headers.get(b"Retry-After")
-            try:
-                after = float(raw.decode("ascii")) if raw else None
-            except ValueError:
-                after = None  # HTTP-date form: not worth parsing here
+            after = parse_retry_after(raw.decode("latin-1") if raw else None, time.time())
             if after is not None and 0 <= after <= self.retry_after_max:
                 delay = max(delay, after)
         return delay
@@ -137,16 +137,19 @@ class BackoffRetryMiddleware(RetryMiddleware):
 
 
 class CheckBodyCap:
-    """Extension: a link check never downloads a big body. Non-HTML answers stop after the
+    """Extension: a link check never downloads a big body (an archived attachment stops at
+    ``GOVINSPECT_ATTACHMENT_BYTES``). Non-HTML answers stop after the
     headers; HTML stops after ``GOVINSPECT_CHECK_BODY_BYTES`` (enough for soft-404 and WAF
     challenge pages). The response arrives normally, flagged ``download_stopped``."""
 
-    def __init__(self, cap: int):
+    def __init__(self, cap: int, attachment_cap: int = 0):
         self.cap = cap
+        self.attachment_cap = attachment_cap
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> CheckBodyCap:
-        ext = cls(crawler.settings.getint("GOVINSPECT_CHECK_BODY_BYTES"))
+        ext = cls(crawler.settings.getint("GOVINSPECT_CHECK_BODY_BYTES"),
+                  crawler.settings.getint("GOVINSPECT_ATTACHMENT_BYTES"))
         crawler.signals.connect(ext.headers_received, signal=signals.headers_received)
         crawler.signals.connect(ext.bytes_received, signal=signals.bytes_received)
         return ext
@@ -160,9 +163,14 @@ class CheckBodyCap:
             raise StopDownload(fail=False)
 
     def bytes_received(self, data: bytes, request: Any, **kwargs: Any) -> None:
-        if request.meta.get(ROLE) != "check":
+        role = request.meta.get(ROLE)
+        if role == "check":
+            cap = self.cap
+        elif role == "attachment":
+            cap = self.attachment_cap  # archived up to the cap, then flagged truncated
+        else:
             return
         got = request.meta.get("gi_bytes", 0) + len(data)
         request.meta["gi_bytes"] = got
-        if got >= self.cap:
+        if got >= cap:
             raise StopDownload(fail=False)

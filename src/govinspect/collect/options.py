@@ -37,6 +37,19 @@ class CollectOptions:
     # backoff instead (issue 4 will reschedule properly).
     retry_after_max_s: float = 30.0
     max_redirects: int = 10
+    # In-site office attachments (pdf, doc(x), xls(x), wps, et, zip, rar, ofd) are archived
+    # in the WARC up to this many bytes each (0: status check only, as for other links).
+    attachment_max_bytes: int = 10 * 1024 * 1024
+    # Trap bounds: calendar dates outside [today − past, today + future] years are cut;
+    # so are page numbers above max_pagination (and paginations that repeat their content).
+    calendar_past_years: int = 2
+    calendar_future_years: int = 1
+    max_pagination: int = 1000
+    # Transport facts (HTTPS, certificate, HSTS, IPv6) per site host after the crawl.
+    probe_transport: bool = True
+    https_port: int = 443
+    # Extra CA certificates (PEM) trusted besides the system's, e.g. a province's private CA.
+    tls_ca_file: str | None = None
     total_concurrency: int = 64
     log_level: str = "WARNING"
     # Raw Scrapy settings, applied last (they win over everything above).
@@ -82,6 +95,11 @@ class SiteSummary:
     robots_disallowed: int = 0
     homepage_status: int | None = None
     homepage_failure: str | None = None
+    attachments: int = 0  # attachment bodies archived (attachments.jsonl lines)
+    # Crawler traps cut off: [{"kind": "calendar"|"session"|"pagination", "pattern", "cut"}]
+    traps: list[dict[str, Any]] = field(default_factory=list)
+    # TransportFacts of the homepage host (see transport.py), None when not probed
+    transport: dict[str, Any] | None = None
 
 
 @dataclass
@@ -96,6 +114,7 @@ class CollectSummary:
     warc_files: list[str]
     sites: dict[str, SiteSummary]
     notes: list[str] = field(default_factory=list)  # zh-hans, for the office
+    resumed: int = 0  # how many times this run was resumed after an interruption
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -4,20 +4,30 @@ in ``html``, judgements in ``classify``, archiving in ``middlewares``, output in
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
+from datetime import datetime
 from typing import Any
 
 import scrapy
 from scrapy import signals
 from scrapy.exceptions import DontCloseSpider, IgnoreRequest
 
-from govinspect.collect.classify import classify_response, link_class, resource_kind
+from govinspect.collect.classify import (
+    classify_response,
+    link_class,
+    resource_kind,
+    url_extension,
+)
 from govinspect.collect.errors import classify_exception
 from govinspect.collect.html import ParsedPage, declared_charset, decode_body, parse_html
 from govinspect.collect.ledger import Ledger, host_of, url_key
 from govinspect.collect.middlewares import ROLE
+from govinspect.collect.traps import pagination
 from govinspect.core.types import LinkClass, LinkFailure, ResourceKind
 
 FOLLOWED_FRAMES = ("frame", "iframe")
+# In-site attachments whose body is archived (up to ``attachment_max_bytes``): the office
+# document formats privacy rules scan. Others (images, media) get a status check only.
+ARCHIVED_ATTACHMENTS = frozenset(".pdf .doc .docx .xls .xlsx .wps .et .zip .rar .ofd".split())
 SAMPLE_CHARS = 5000  # > the soft-404 text thresholds in classify
 
 
@@ -36,12 +46,23 @@ def _chain_keys(request: Any, final_url: str | None = None) -> list[str]:
     return list(keys)
 
 
+def _fingerprint(page: ParsedPage, pattern: str) -> str:
+    """What a paginated page shows apart from its own pagination links."""
+    import hashlib
+
+    own = sorted(link.url for link in page.links
+                 if (p := pagination(link.url)) is None or p[0] != pattern)
+    # Not the title: it often carries the page number.
+    return hashlib.blake2b("\n".join(own).encode(), digest_size=12).hexdigest()
+
+
 class GovSpider(scrapy.Spider):
     name = "govinspect"
 
     def __init__(self, ledger: Ledger, **kwargs: Any):
         super().__init__(**kwargs)
         self.ledger = ledger
+        self.archive_attachments = ledger.options.attachment_max_bytes > 0
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> GovSpider:
@@ -66,10 +87,53 @@ class GovSpider(scrapy.Spider):
                               meta={ROLE: "check", "gi_key": key,
                                     "dont_obey_robotstxt": True})
 
+    def _from_warc(self, request: scrapy.Request, path: Any, offset: int, _url: str) -> Any:
+        """The archived response of ``request`` (resume), as Scrapy would have delivered it."""
+        from scrapy.http import Headers
+        from scrapy.responsetypes import responsetypes
+
+        from govinspect.collect.warc import load_response
+
+        url, status, headers, body, digest, date = load_response(path, offset)
+        h = Headers()
+        for k, v in headers:
+            h.appendlist(k, v)
+        cls = responsetypes.from_args(headers=h, url=url, body=body)
+        request.meta["gi_warc"] = (path.name, offset, digest,
+                                   datetime.fromisoformat(date).isoformat() if date else "")
+        return cls(url=url, status=status, headers=h, body=body, request=request)
+
+    def attachment_request(self, code: str, url: str, key: str) -> scrapy.Request:
+        # Fetched like a visitor's click (robots.txt not asked), archived up to the cap.
+        return scrapy.Request(url, callback=self.attachment_done, errback=self.check_failed,
+                              dont_filter=True, priority=-1,
+                              meta={ROLE: "attachment", "gi_site": code, "gi_key": key,
+                                    "dont_obey_robotstxt": True})
+
     async def start(self) -> AsyncIterator[scrapy.Request]:
-        for code, st in self.ledger.sites.items():
+        ledger = self.ledger
+        if ledger.resumed:
+            # Pages scheduled before the interruption and not finished, nearest first.
+            todo = sorted(((d, code, key, url, parent)
+                           for code, st in ledger.sites.items()
+                           for key, (url, d, parent) in st.frontier.items()),
+                          key=lambda t: t[0])
+            for depth, code, key, url, parent in todo:
+                req = self.page_request(code, url, key, depth, parent)
+                req.meta["depth"] = depth
+                req.priority = -depth
+                if key in ledger.replay:
+                    for out in self.parse_page(self._from_warc(req, *ledger.replay[key])):
+                        yield out
+                    continue
+                yield req
+            for key, url in ledger.pending_checks.items():
+                if ledger.want_check(key):
+                    yield self.check_request(url, key)
+            return
+        for code, st in ledger.sites.items():
             key = url_key(st.site.homepage)
-            self.ledger.want_page(code, key, 0)
+            ledger.want_page(code, key, 0, st.site.homepage)
             yield self.page_request(code, st.site.homepage, key, 0)
 
     # --- crawled pages ----------------------------------------------------------------
@@ -99,6 +163,9 @@ class GovSpider(scrapy.Spider):
 
         links: list[list[str]] = []
         if html and failure is None and host_of(response.url) in st.hosts:
+            pag = pagination(response.url)
+            if pag is not None:
+                st.guard.observe(response.url, _fingerprint(page, pag[0]))
             yield from self._follow(code, depth, original, page, links)
         warc_file, warc_offset, digest, fetched = meta.get("gi_warc", ("", -1, "", ""))
         yield {
@@ -128,21 +195,24 @@ class GovSpider(scrapy.Spider):
             cls = link_class(host, st.hosts, st.domains)
             key = url_key(link.url)
             if link.tag in FOLLOWED_FRAMES:
-                if cls is LinkClass.IN_SITE and key not in st.seen:
-                    if self.ledger.want_page(code, key, depth + 1):
-                        yield self.page_request(code, link.url, key, depth + 1, parent)
+                if cls is LinkClass.IN_SITE and \
+                        self.ledger.want_page(code, key, depth + 1, link.url, parent):
+                    yield self.page_request(code, link.url, key, depth + 1, parent)
                 continue
             kind = resource_kind(link.url, link.tag)
             links.append([link.url, key, link.text, cls.value, kind.value])
             if cls is LinkClass.IN_SITE and kind is ResourceKind.PAGE:
-                if key in st.seen:
-                    continue
-                if self.ledger.want_page(code, key, depth + 1):
+                if self.ledger.want_page(code, key, depth + 1, link.url, parent):
                     yield self.page_request(code, link.url, key, depth + 1, parent)
-                else:
+                elif key not in st.seen:
                     st.deferred.setdefault(key, link.url)
             elif self.ledger.want_check(key):
-                yield self.check_request(link.url, key)
+                if cls is LinkClass.IN_SITE and kind is ResourceKind.ATTACHMENT \
+                        and self.archive_attachments \
+                        and url_extension(link.url) in ARCHIVED_ATTACHMENTS:
+                    yield self.attachment_request(code, link.url, key)
+                else:
+                    yield self.check_request(link.url, key)
 
     def page_failed(self, failure: Any) -> Iterator[Any]:
         request = failure.request
@@ -150,13 +220,13 @@ class GovSpider(scrapy.Spider):
         st = self.ledger.sites[code]
         exc = failure.value
         if isinstance(exc, IgnoreRequest) and "robots.txt" in str(exc):
-            st.summary.robots_disallowed += 1
+            self.ledger.page_failed(code, key, robots=True)
             if self.ledger.want_check(key):
                 yield self.check_request(request.url, key)
             return
         cls = classify_exception(exc, host_of(request.url))
         self.ledger.record(_chain_keys(request), None, cls)
-        st.summary.pages_failed += 1
+        self.ledger.page_failed(code, key)
         if key == url_key(st.site.homepage):
             st.summary.homepage_status, st.summary.homepage_failure = None, cls.value
 
@@ -184,6 +254,32 @@ class GovSpider(scrapy.Spider):
         failure = classify_response(response.status, original, response.url,
                                     title=title, text=text)
         self.ledger.record([key], response.status, failure, checked=True)
+
+    def attachment_done(self, response: Any) -> Iterator[Any]:
+        """An in-site attachment: its status, and its body (up to the cap) in the WARC with
+        a line in attachments.jsonl. The status becomes durable with that line."""
+        request = response.request
+        meta = request.meta
+        redirects = meta.get("redirect_urls") or []
+        original = redirects[0] if redirects else response.url
+        failure = classify_response(response.status, original, response.url)
+        keys = _chain_keys(request, response.url)
+        self.ledger.record(keys, response.status, failure, checked=True, durable=False)
+        warc_file, warc_offset, digest, fetched = meta.get("gi_warc", ("", -1, "", ""))
+        yield {
+            "site": meta["gi_site"],
+            "rec": [keys, response.status, failure.value if failure else None],
+            "attachment": {
+                "site_code": meta["gi_site"], "url": original, "final_url": response.url,
+                "status": response.status,
+                "content_type": (response.headers.get(b"Content-Type") or b"").decode("latin-1"),
+                "fetched_at": fetched, "depth": -1, "parent_url": None,
+                "warc_file": warc_file, "warc_offset": warc_offset, "digest": digest,
+                "failure": failure.value if failure else None,
+                "redirect_urls": redirects, "length": len(response.body),
+                "truncated": "download_stopped" in response.flags or "dataloss" in response.flags,
+            },
+        }
 
     def check_failed(self, failure: Any) -> Iterator[Any]:
         request = failure.request

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Iterator
 from dataclasses import fields
@@ -10,7 +11,14 @@ from pathlib import Path
 from warcio.archiveiterator import ArchiveIterator
 from warcio.recordloader import ArcWarcRecord
 
-from govinspect.core.types import CaptureRecord, LinkCheck, LinkClass, LinkFailure, ResourceKind
+from govinspect.core.types import (
+    CaptureRecord,
+    LinkCheck,
+    LinkClass,
+    LinkFailure,
+    ResourceKind,
+    TransportFacts,
+)
 
 _CAPTURE_FIELDS = tuple(f.name for f in fields(CaptureRecord))
 
@@ -55,6 +63,11 @@ def read_transport(out_dir: Path) -> dict[str, dict]:
     return {row["site_code"]: row for _, row in _lines(path)}
 
 
+def read_transport_facts(out_dir: Path) -> dict[str, TransportFacts]:
+    """site code → TransportFacts recorded by the collector (empty when not probed)."""
+    return {code: TransportFacts(**row["facts"]) for code, row in read_transport(out_dir).items()}
+
+
 def read_captures(out_dir: Path) -> Iterator[CaptureRecord]:
     for row in read_capture_lines(out_dir):
         yield CaptureRecord(**{k: row[k] for k in _CAPTURE_FIELDS})
@@ -83,11 +96,15 @@ def read_capture_body(out_dir: Path, capture: CaptureRecord) -> tuple[ArcWarcRec
         return record, record.content_stream().read()
 
 
-def iter_pages(out_dir: Path) -> Iterator[tuple[CaptureRecord, bytes]]:
-    """Every capture with its payload, reading each WARC file once front to back (much
-    cheaper than one seek per capture when analysing a whole round)."""
+def iter_pages(out_dir: Path, *, attachments: bool = True
+               ) -> Iterator[tuple[CaptureRecord, bytes]]:
+    """Every capture (and archived attachment) with its payload, reading each WARC file once
+    front to back (much cheaper than one seek per capture when analysing a whole round)."""
+    records = read_captures(out_dir)
+    if attachments:
+        records = itertools.chain(records, read_attachments(out_dir))
     wanted: dict[tuple[str, int], CaptureRecord] = {
-        (c.warc_file, c.warc_offset): c for c in read_captures(out_dir)}
+        (c.warc_file, c.warc_offset): c for c in records}
     for warc_file in sorted({key[0] for key in wanted}):
         with open(Path(out_dir) / "warc" / warc_file, "rb") as fh:
             records = ArchiveIterator(fh)

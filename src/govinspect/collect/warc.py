@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -18,29 +19,45 @@ def warc_date(ts: datetime) -> str:
 
 class RotatingWarcWriter:
     """Writes request/response pairs into ``warc/govinspect-00000.warc.gz`` …, starting a new
-    file once the current one passes ``max_bytes``. No fsync per record: the crawl is the unit
-    of durability (a crash leaves no summary.json, so the output is known to be incomplete)."""
+    file once the current one passes ``max_bytes``. Each exchange goes to the file in one
+    write and is flushed (a SIGKILL loses at most the exchange being written; ``repair``
+    cuts that off on resume); ``sync`` fsyncs at the crawl's checkpoints. A resumed crawl
+    starts a new file after the existing ones."""
 
     def __init__(self, warc_dir: Path, max_bytes: int, software: str = "govinspect"):
         self.dir = warc_dir
         self.dir.mkdir(parents=True, exist_ok=True)
         self.max_bytes = max_bytes
         self.software = software
-        self.index = -1
-        self.files: list[str] = []
+        self.files: list[str] = sorted(p.name for p in self.dir.glob(f"{WARC_PREFIX}-*.warc.gz"))
+        self.index = int(self.files[-1][len(WARC_PREFIX) + 1:][:5]) if self.files else -1
         self._fh: io.BufferedWriter | None = None
         self._writer: WARCWriter | None = None
+        self._buf = io.BytesIO()
 
     def _open_next(self) -> None:
         self.close()
         self.index += 1
         name = f"{WARC_PREFIX}-{self.index:05d}.warc.gz"
         self._fh = open(self.dir / name, "wb")  # noqa: SIM115 (closed in close())
-        self._writer = WARCWriter(self._fh, gzip=True, warc_version="WARC/1.1")
+        self._writer = WARCWriter(self._buf, gzip=True, warc_version="WARC/1.1")
         self.files.append(name)
         info = self._writer.create_warcinfo_record(name, {"software": self.software,
                                                            "format": "WARC File Format 1.1"})
         self._writer.write_record(info)
+        self._commit()
+
+    def _commit(self) -> None:
+        assert self._fh is not None
+        self._fh.write(self._buf.getbuffer())
+        self._fh.flush()
+        self._buf.seek(0)
+        self._buf.truncate()
+
+    def sync(self) -> None:
+        if self._fh is not None:
+            self._fh.flush()
+            os.fsync(self._fh.fileno())
 
     def write_exchange(
         self,
@@ -79,10 +96,12 @@ class RotatingWarcWriter:
                                "WARC-Concurrent-To": resp.rec_headers.get_header(
                                    "WARC-Record-ID")})
         w.write_record(req)
+        self._commit()
         return self.files[-1], offset, digest
 
     def close(self) -> None:
         if self._fh is not None:
+            self.sync()
             self._fh.close()
         self._fh = None
         self._writer = None
@@ -97,3 +116,69 @@ def _request_target(url: str) -> str:
 
 def now_utc() -> datetime:
     return datetime.now(UTC)
+
+
+def repair(warc_dir: Path) -> None:
+    """Cut each WARC file back to its last complete record (what a SIGKILL in the middle of a
+    write leaves); a file with no complete record is removed."""
+    from warcio.archiveiterator import ArchiveIterator
+
+    for path in sorted(Path(warc_dir).glob(f"{WARC_PREFIX}-*.warc.gz")):
+        good = 0
+        try:
+            with open(path, "rb") as fh:
+                records = ArchiveIterator(fh)
+                for record in records:
+                    record.content_stream().read()
+                    records.read_to_end(record)
+                    good = records.get_record_offset() + records.get_record_length()
+        except Exception:  # noqa: BLE001 — a torn gzip member or record: keep what came before
+            pass
+        if good == 0:
+            path.unlink()
+        elif good < path.stat().st_size:
+            with open(path, "r+b") as fh:
+                fh.truncate(good)
+
+
+# Statuses whose record is the page's final answer (no redirect or retry can follow).
+_FINAL = frozenset(range(200, 300)) | (frozenset(range(400, 500)) - {408, 429})
+
+
+def final_responses(warc_file: Path, wanted: set[str], key) -> dict[str, tuple[int, str]]:
+    """Response records in ``warc_file`` whose target's ``key(url)`` is in ``wanted`` and whose
+    status is final: key → (offset, target URL). On resume these pages were fetched and
+    archived but not yet written to captures.jsonl; they are parsed from the WARC instead of
+    fetched again."""
+    from warcio.archiveiterator import ArchiveIterator
+
+    found: dict[str, tuple[int, str]] = {}
+    with open(warc_file, "rb") as fh:
+        records = ArchiveIterator(fh)
+        for record in records:
+            if record.rec_type != "response":
+                continue
+            url = record.rec_headers.get_header("WARC-Target-URI")
+            k = key(url)
+            if k in wanted and int(record.http_headers.get_statuscode() or 0) in _FINAL:
+                found[k] = (records.get_record_offset(), url)
+    return found
+
+
+def load_response(warc_file: Path, offset: int) -> tuple[str, int, list[tuple[str, str]],
+                                                         bytes, str, str]:
+    """(url, status, headers without content/transfer encoding, decoded body, digest,
+    WARC-Date) of the response record at ``offset``."""
+    from warcio.archiveiterator import ArchiveIterator
+
+    with open(warc_file, "rb") as fh:
+        fh.seek(offset)
+        record = next(iter(ArchiveIterator(fh)))
+        body = record.content_stream().read()  # decodes Content-Encoding as well
+        headers = [(k, v) for k, v in record.http_headers.headers
+                   if k.lower() not in ("content-encoding", "transfer-encoding",
+                                        "content-length")]
+        return (record.rec_headers.get_header("WARC-Target-URI"),
+                int(record.http_headers.get_statuscode()), headers, body,
+                record.rec_headers.get_header("WARC-Payload-Digest") or "",
+                record.rec_headers.get_header("WARC-Date") or "")

@@ -131,10 +131,16 @@ def _run_round(server, out_dir: Path, t: datetime, console, probe_seconds: float
     # Local servers only: no politeness delay needed, but keep per-host concurrency polite.
     options = CollectOptions(resolve=dict(server.resolve), allow_private=True,
                              download_delay=0.0, autothrottle=False, obey_robots=False,
+                             # The demo network serves no TLS yet, so transport facts would
+                             # only say "no HTTPS" for every site; leave them unmeasured.
+                             probe_transport=False,
                              per_host_concurrency=2)
     prober = _start_prober(round_, dict(server.resolve), probe_seconds) if probe_seconds else None
     with crawl_progress() as progress:
         collect_round(round_, options, progress=progress)
+    # The office's own term lists (示例市 leaders roster): services read WORKSPACE/lexicons/.
+    if (network / "lexicons").is_dir():
+        shutil.copytree(network / "lexicons", out_dir / "lexicons", dirs_exist_ok=True)
     analyse_round(round_)
     from govinspect.collect.newmedia.fetch import PoliteClient
     from govinspect.web.rounds.newmedia import analyse_accounts, collect_accounts

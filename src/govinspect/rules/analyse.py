@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from urllib.parse import unquote, urlsplit
@@ -127,9 +127,14 @@ def _attachment_checks(site: SiteRef, page: PageInput) -> list[Finding]:
 
 def analyse_round_pages(sites: Iterable[SiteRef], pages: Iterable[PageInput],
                         link_checks: Iterable[LinkCheck], ctx: RoundContext,
-                        on_page: Callable[[int], None] | None = None) -> dict[str, list[Finding]]:
+                        on_page: Callable[[int], None] | None = None,
+                        transport: Mapping[str, TransportFacts] | None = None,
+                        ) -> dict[str, list[Finding]]:
     """All findings of a round, by site code. Pages of unknown sites are ignored."""
     inputs = {s.code: SiteInput(s) for s in sites}
+    for code, facts in (transport or {}).items():
+        if code in inputs:
+            inputs[code].transport = facts
     findings: dict[str, list[Finding]] = defaultdict(list)
     for check in link_checks:
         if check.site_code in inputs:

@@ -17,7 +17,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from govinspect.collect.crawl import CollectOptions, CollectSummary, collect_sites
-from govinspect.collect.store import iter_pages, read_captures, read_link_checks
+from govinspect.collect.store import (
+    iter_pages,
+    read_captures,
+    read_link_checks,
+    read_transport_facts,
+)
 from govinspect.core.types import Confidence, Finding, SiteKind
 from govinspect.indicators.engine import SiteScore, score_site
 from govinspect.indicators.sets import load_indicator_set
@@ -109,7 +114,8 @@ def analyse_round(round_: Round, progress: Callable[[int], None] | None = None
                        lexicon=office_lexicon())
     pages = (PageInput(capture, body) for capture, body in iter_pages(out))
     results = analyse_round_pages([s.to_ref() for s in sites.values()], pages,
-                                  read_link_checks(out), ctx, on_page=progress)
+                                  read_link_checks(out), ctx, on_page=progress,
+                                  transport=read_transport_facts(out))
     for code, findings in results.items():
         site = sites[code]
         with transaction.atomic():

@@ -1,0 +1,171 @@
+"""The small I/O probe behind the transport facts: per site homepage host, a plain-HTTP GET
+(redirect not followed), a TLS handshake (verified, then unverified to read the certificate
+and the HSTS header of an HTTPS GET) and an IPv6 lookup + fetch. Honours the crawl's
+closed-world resolve map and its private-address policy. Judging is in ``transport``."""
+
+from __future__ import annotations
+
+import http.client
+import socket
+import ssl
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+from govinspect.collect.classify import is_forbidden_ip, is_ip
+from govinspect.collect.options import CollectOptions
+from govinspect.collect.transport import (
+    TransportObservation,
+    classify_verify_error,
+    transport_facts,
+)
+from govinspect.core.types import SiteRef
+
+
+def _resolve(host: str, options: CollectOptions) -> tuple[str | None, str | None, bool]:
+    """(IPv4, IPv6, whether AAAA was looked up)."""
+    if is_ip(host):
+        return (None, host.strip("[]"), True) if ":" in host else (host, None, True)
+    if options.resolve is not None:
+        ip = {k.lower().rstrip("."): v for k, v in options.resolve.items()}.get(host)
+        if ip is None:
+            return None, None, False
+        return (None, ip, True) if ":" in ip else (ip, None, False)
+    v4 = v6 = None
+    try:
+        v4 = socket.getaddrinfo(host, None, socket.AF_INET)[0][4][0]
+    except OSError:
+        pass
+    try:
+        v6 = socket.getaddrinfo(host, None, socket.AF_INET6)[0][4][0]
+    except OSError:
+        pass
+    return v4, v6, True
+
+
+class _Conn(http.client.HTTPConnection):
+    """HTTP to a given address, with the real host name in the Host header."""
+
+    def __init__(self, host: str, ip: str, port: int, timeout: float):
+        super().__init__(host, port, timeout=timeout)
+        self.ip = ip
+
+    def connect(self) -> None:
+        self.sock = socket.create_connection((self.ip, self.port), self.timeout)
+
+
+class _TlsConn(_Conn):
+    def __init__(self, host: str, ip: str, port: int, timeout: float, ctx: ssl.SSLContext):
+        super().__init__(host, ip, port, timeout)
+        self.ctx = ctx
+        self.peer_cert: bytes | None = None
+
+    def connect(self) -> None:
+        raw = socket.create_connection((self.ip, self.port), self.timeout)
+        self.sock = self.ctx.wrap_socket(raw, server_hostname=self.host)
+        self.peer_cert = self.sock.getpeercert(binary_form=True)
+
+
+def _get(conn: _Conn, path: str, ua: str) -> http.client.HTTPResponse:
+    # Header bytes as Scrapy sends them (UTF-8); http.client writes latin-1.
+    conn.request("GET", path, headers={"User-Agent": ua.encode().decode("latin-1"),
+                                       "Accept": "text/html"})
+    resp = conn.getresponse()
+    resp.read(65536)
+    return resp
+
+
+def _not_after(der: bytes | None) -> datetime | None:
+    if not der:
+        return None
+    from cryptography import x509
+
+    return x509.load_der_x509_certificate(der).not_valid_after_utc
+
+
+def observe(host: str, path: str, http_port: int, options: CollectOptions) -> TransportObservation:
+    timeout = min(options.timeout_s, 10.0)
+    ua = options.user_agent
+    v4, v6, v6_known = _resolve(host, options)
+    obs: dict[str, Any] = {"host": host, "ipv6_address": v6, "ipv6_known": v6_known}
+    ip = v4 or v6
+    if ip is None:
+        return TransportObservation(**obs, http_error="dns", https_error="dns")
+    if not options.allow_private and is_forbidden_ip(ip):
+        return TransportObservation(**obs, http_error="refused by policy",
+                                    https_error="refused by policy")
+    try:
+        r = _get(_Conn(host, ip, http_port, timeout), path, ua)
+        obs["http_status"], obs["http_location"] = r.status, r.getheader("Location")
+    except (OSError, http.client.HTTPException) as e:
+        obs["http_error"] = f"{type(e).__name__}: {e}"[:200]
+    # Verified handshake: is the certificate valid for this name?
+    verified = ssl.create_default_context()
+    if options.tls_ca_file:
+        verified.load_verify_locations(cafile=options.tls_ca_file)
+    try:
+        conn = _TlsConn(host, ip, options.https_port, timeout, verified)
+        conn.connect()
+        obs["cert_not_after"] = _not_after(conn.peer_cert)
+        conn.close()
+    except ssl.SSLCertVerificationError as e:
+        obs["cert_error"] = classify_verify_error(e.verify_code, e.verify_message or str(e))
+    except (OSError, ssl.SSLError) as e:
+        obs["https_error"] = f"{type(e).__name__}: {e}"[:200]
+    if "https_error" not in obs:
+        # Unverified: read the certificate and the page even when the certificate is bad,
+        # as a browser user clicking through the warning would.
+        loose = ssl.create_default_context()
+        loose.check_hostname = False
+        loose.verify_mode = ssl.CERT_NONE
+        try:
+            conn = _TlsConn(host, ip, options.https_port, timeout, loose)
+            r = _get(conn, path, ua)
+            obs["https_status"] = r.status
+            obs["hsts_header"] = r.getheader("Strict-Transport-Security")
+            obs["cert_not_after"] = obs.get("cert_not_after") or _not_after(conn.peer_cert)
+            conn.close()
+        except (OSError, ssl.SSLError, http.client.HTTPException) as e:
+            obs["https_error"] = f"{type(e).__name__}: {e}"[:200]
+    if v6 is not None and (options.allow_private or not is_forbidden_ip(v6)):
+        try:
+            _get(_Conn(host, v6, http_port, timeout), path, ua)
+            obs["ipv6_fetch_ok"] = True
+        except (OSError, http.client.HTTPException):
+            obs["ipv6_fetch_ok"] = False
+    return TransportObservation(**obs)
+
+
+def probe_site(site: SiteRef, options: CollectOptions) -> dict[str, Any]:
+    parts = urlsplit(site.homepage)
+    host = (parts.hostname or "").lower()
+    http_port = parts.port or 80 if parts.scheme == "http" else 80
+    path = parts.path or "/"
+    try:
+        obs = observe(host, path, http_port, options)
+    except Exception as e:  # noqa: BLE001 — a probe fault must not lose the crawl
+        obs = TransportObservation(host, http_error=repr(e)[:200], https_error=repr(e)[:200])
+    now = datetime.now(UTC)
+    return {
+        "host": host,
+        # Exactly the fields of core.types.TransportFacts: TransportFacts(**row["facts"]).
+        "facts": {**transport_facts(obs, now), "checked_at": now.isoformat(),
+                  "url": site.homepage},
+        "observed_at": now.isoformat(),
+        "cert_error": obs.cert_error,
+        "cert_not_after": obs.cert_not_after.isoformat() if obs.cert_not_after else None,
+        "hsts_header": obs.hsts_header,
+        "http_status": obs.http_status,
+        "http_location": obs.http_location,
+        "https_status": obs.https_status,
+        "https_error": obs.https_error,
+        "ipv6_address": obs.ipv6_address,
+    }
+
+
+def probe_sites(sites: list[SiteRef], options: CollectOptions) -> dict[str, dict[str, Any]]:
+    """site code → probe row (``facts`` holds the TransportFacts fields)."""
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        rows = list(pool.map(lambda s: probe_site(s, options), sites))
+    return {s.code: row for s, row in zip(sites, rows, strict=True)}

@@ -1,0 +1,164 @@
+"""Transport facts against local HTTP + TLS servers with certificates the test generates."""
+
+from __future__ import annotations
+
+import ssl
+import threading
+from datetime import UTC, datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
+
+from govinspect.collect.classify import parse_retry_after
+from govinspect.collect.options import CollectOptions
+from govinspect.collect.transport import TransportObservation, hsts_max_age, transport_facts
+from govinspect.collect.transport_probe import probe_sites
+from govinspect.collect.traps import TrapGuard, calendar_date, pagination, strip_session
+from govinspect.core.types import SiteKind, SiteRef, TransportFacts
+
+GOOD, OLD, WRONG = "www.good.gov.cn", "www.old.gov.cn", "www.wrong.gov.cn"
+PLAIN = "www.plain.gov.cn"
+NOW = datetime.now(UTC)
+
+
+def _key():
+    return ec.generate_private_key(ec.SECP256R1())
+
+
+def _cert(subject: str, key, issuer_name, issuer_key, days: tuple[int, int], ca=False,
+          san: str | None = None) -> x509.Certificate:
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, subject)])
+    b = (x509.CertificateBuilder().subject_name(name).issuer_name(issuer_name or name)
+         .public_key(key.public_key()).serial_number(x509.random_serial_number())
+         .not_valid_before(NOW + timedelta(days=days[0]))
+         .not_valid_after(NOW + timedelta(days=days[1]))
+         .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True))
+    if san:
+        b = b.add_extension(x509.SubjectAlternativeName([x509.DNSName(san)]), critical=False)
+    return b.sign(issuer_key, hashes.SHA256())
+
+
+@pytest.fixture(scope="module")
+def tls_world(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("tls")
+    ca_key = _key()
+    ca = _cert("govinspect test CA", ca_key, None, ca_key, (-10, 3650), ca=True)
+    (tmp / "ca.pem").write_bytes(ca.public_bytes(serialization.Encoding.PEM))
+    leaves = {GOOD: ((-10, 90), GOOD), OLD: ((-400, -35), OLD), WRONG: ((-10, 90), "x.other.cn")}
+    contexts = {}
+    for host, (days, san) in leaves.items():
+        key = _key()
+        cert = _cert(san, key, ca.subject, ca_key, days, san=san)
+        (tmp / f"{host}.pem").write_bytes(
+            cert.public_bytes(serialization.Encoding.PEM)
+            + key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                serialization.NoEncryption()))
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(tmp / f"{host}.pem")
+        contexts[host] = ctx
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802
+            host = (self.headers.get("Host") or "").split(":")[0]
+            tls = isinstance(self.connection, ssl.SSLSocket)
+            self.send_response(200 if tls or host != GOOD else 301)
+            if not tls and host == GOOD:
+                self.send_header("Location", f"https://{GOOD}/")
+            if tls and host == GOOD:
+                self.send_header("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"ok")
+
+        def log_message(self, *a):
+            pass
+
+    plain = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    tls = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    base = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    base.load_cert_chain(tmp / f"{GOOD}.pem")
+
+    def sni(sock, name, _ctx):
+        if name in contexts:
+            sock.context = contexts[name]
+
+    base.sni_callback = sni
+    tls.socket = base.wrap_socket(tls.socket, server_side=True)
+    servers = (plain, tls)
+    for s in servers:
+        s.daemon_threads = True
+        threading.Thread(target=s.serve_forever, daemon=True).start()
+    yield plain.server_address[1], tls.server_address[1], tmp / "ca.pem"
+    for s in servers:
+        s.shutdown()
+        s.server_close()
+
+
+def test_transport_facts_from_real_handshakes(tls_world, tmp_path):
+    http_port, https_port, ca = tls_world
+    sites = [SiteRef(code=f"c{i}", name=h, homepage=f"http://{h}:{http_port}/",
+                     kind=SiteKind.PORTAL, hosts=(h,)) for i, h in enumerate(
+                         [GOOD, OLD, WRONG, PLAIN, "www.v6.gov.cn"])]
+    resolve = {GOOD: "127.0.0.1", OLD: "127.0.0.1", WRONG: "127.0.0.1", "www.v6.gov.cn": "::1"}
+    # PLAIN has no TLS: its https port is one where nothing listens (127.0.0.2)
+    resolve[PLAIN] = "127.0.0.2"
+    options = CollectOptions(resolve=resolve, allow_private=True, https_port=https_port,
+                             tls_ca_file=str(ca), timeout_s=3.0)
+    rows = probe_sites(sites, options)
+    good, old, wrong, plain, v6 = (rows[f"c{i}"] for i in range(5))
+    facts = TransportFacts(**good["facts"])  # the collector's row maps onto the core type
+    assert (facts.https_available, facts.redirects_to_https, facts.cert_valid,
+            facts.cert_days_left, facts.hsts, facts.ipv6) == (True, True, True, 89, True, None)
+    assert facts.url == sites[0].homepage and facts.checked_at
+    assert old["facts"]["cert_valid"] is False and old["cert_error"] == "expired"
+    assert old["facts"]["cert_days_left"] < -30 and old["facts"]["https_available"] is True
+    assert old["facts"]["redirects_to_https"] is False and old["facts"]["hsts"] is False
+    assert wrong["facts"]["cert_valid"] is False and wrong["cert_error"] == "hostname_mismatch"
+    assert plain["facts"]["https_available"] is False and plain["facts"]["cert_valid"] is None
+    assert plain["facts"]["hsts"] is None
+    # An IPv6 address in the resolve map: AAAA known, fetched over ::1 (nothing listens → False)
+    assert v6["ipv6_address"] == "::1" and v6["facts"]["ipv6"] is False
+
+
+def test_transport_facts_pure():
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+    obs = TransportObservation("h", http_status=200, https_error="refused")
+    assert transport_facts(obs, now) == {"https_available": False, "redirects_to_https": False,
+                                         "cert_valid": None, "cert_days_left": None,
+                                         "hsts": None, "ipv6": None}
+    obs = TransportObservation("h", http_status=302, http_location="https://h/", https_status=200,
+                               cert_not_after=now + timedelta(days=10, hours=1),
+                               hsts_header="max-age=0", ipv6_known=True)
+    facts = transport_facts(obs, now)
+    assert facts["cert_days_left"] == 10 and facts["hsts"] is False and facts["ipv6"] is False
+    assert hsts_max_age('max-age="600"; preload') == 600 and hsts_max_age("includeSubDomains") is None
+
+
+def test_trap_patterns_pure():
+    assert strip_session("http://h/a.jsp;jsessionid=X1?id=3&PHPSESSID=9") == (
+        "http://h/a.jsp?id=3", True)
+    assert strip_session("http://h/a?id=3") == ("http://h/a?id=3", False)
+    assert calendar_date("http://h/c/?year=2031&month=4")[1].isoformat() == "2031-04-01"
+    assert calendar_date("http://h/news/?id=2024") is None
+    assert pagination("http://h/list/index_37.html") == ("h/list/index_*.html", 37)
+    assert pagination("http://h/art/t20240501_123.html")[1] == 123  # an article id looks alike…
+    g = TrapGuard(datetime(2026, 5, 1).date(), max_pagination=50)
+    assert g.allow("http://h/art/t20240501_12.html")  # …but is only cut above max_pagination
+    assert not g.allow("http://h/list/?page=51")
+    g.observe("http://h/l/?pn=7", "same")
+    assert g.allow("http://h/l/?pn=8")
+    g.observe("http://h/l/?pn=8", "same")
+    assert not g.allow("http://h/l/?pn=9")
+    assert [t["kind"] for t in g.report()] == ["pagination", "pagination"]
+
+
+def test_retry_after_parse():
+    now = datetime(2026, 3, 1, 8, 0, 0, tzinfo=UTC).timestamp()
+    assert parse_retry_after("120", now) == 120.0
+    assert parse_retry_after("Sun, 01 Mar 2026 08:00:30 GMT", now) == 30.0
+    assert parse_retry_after("Sun, 01 Mar 2026 07:00:00 GMT", now) == 0.0
+    assert parse_retry_after("soon", now) is None and parse_retry_after(None, now) is None
