@@ -240,6 +240,60 @@ def test_write_outputs_files_manifest_and_roster(small_net, tmp_path):
     assert not (tmp_path / "demo.old").exists()
 
 
+def test_write_outputs_the_local_leaders_roster(small_net, tmp_path):
+    import yaml
+
+    from govinspect.demo.network import LOCAL_LEADERS_FILE
+
+    out = small_net.write(tmp_path / "demo")
+    body = (out / LOCAL_LEADERS_FILE).read_bytes()
+    assert body == small_net.files[LOCAL_LEADERS_FILE]  # deterministic, part of the network
+    again = build_network(seed=20220630, sites=5, scale=0.2, port=80, faults=False)
+    assert again.files[LOCAL_LEADERS_FILE] == body
+    leaders = yaml.safe_load(body)["leaders"]
+    units = {s.unit for s in small_net.sites}
+    assert {le["unit"] for le in leaders} == units
+    assert len({le["name"] for le in leaders}) == len(leaders)  # one city, no namesakes
+    heads = [le for le in leaders if le["title"] in ("市长", "局长", "主任", "区长", "县长")]
+    assert len(heads) >= len(units)
+
+
+def _paragraph(net, e):
+    text = net.get(e["url"]).text()
+    lo = text.rfind(">", 0, e["span"]["start"]) + 1
+    return text[lo:text.find("<", e["span"]["end"])], e["span"]["start"] - lo
+
+
+def test_planted_leader_errors_are_errors_against_the_written_roster(full_net, tmp_path):
+    """The ground truth is checkable: the roster an office would keep flags exactly the
+    planted string (and the right leader's name or title is the suggestion)."""
+    from govinspect.lexicons.engine import load_lexicon
+
+    out = full_net.write(tmp_path / "demo")
+    lex = load_lexicon([out / "lexicons"], shipped=False)
+    entries = (full_net.manifest.select(kind="wrong_leader_name")
+               + full_net.manifest.select(kind="wrong_leader_title"))
+    assert entries
+    for e in entries:
+        para, at = _paragraph(full_net, e)
+        found = [(para[m.start:m.end], m.start, m.term.right) for m in lex.find(para)]
+        assert found == [(e["text"], at, e["correct"])], (e, para)
+
+
+def test_planted_mobiles_are_leaks_by_the_privacy_rule(full_net):
+    """A personal mobile in a 公示 of private persons (not a notice's work contact)."""
+    from govinspect.rules.privacy import find_leaks
+
+    mobiles = full_net.manifest.select(kind="mobile_number")
+    assert mobiles
+    for e in mobiles:
+        para, at = _paragraph(full_net, e)
+        assert [(k, s) for k, s, _, _ in find_leaks(para)] == [("手机号", at)], para
+    for e in full_net.manifest.select(kind="mobile_in_attachment"):
+        text = att.text_of(e["attachment_type"], full_net.get(e["url"]).body)
+        assert [k for k, s, end, _ in find_leaks(text) if text[s:end] == e["text"]] == ["手机号"]
+
+
 def test_bad_parameters_are_refused_in_chinese():
     with pytest.raises(DemoError, match="网站数量"):
         build_network(sites=0)

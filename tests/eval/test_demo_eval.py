@@ -155,6 +155,28 @@ def test_the_shipped_mapping_loads_and_bad_rows_are_named():
         load_kinds("rows: []\n")
 
 
+def test_dark_links_match_on_the_planted_links_not_the_raw_html():
+    spam = {"kind": "hidden_spam_links", "indicator": "W-V1", "site": SITE, "url": HOME,
+            "text": '<div style="display:none"><a href="http://www.yl-bet.com/">永利娱乐</a>'
+                    '<a href="http://pj.sports-cc.net/">澳门葡京</a></div>',
+            "links": ["http://www.yl-bet.com/", "http://pj.sports-cc.net/"]}
+    kinds = {"hidden_spam_links": KindSpec(("GI-S001",), "url", text="links")}
+    visible = {"start": 0, "end": 8, "text": "永利娱乐澳门葡京", "hosts": ["www.yl-bet.com"]}
+    hit = dict(finding("GI-S001", HOME), details=visible)
+    other = dict(finding("GI-S001", HOME), details={**visible, "hosts": ["www.example.org"]})
+    elsewhere = dict(finding("GI-S001", ART), details=visible)
+    # compared as text, the visible text never equals the raw block
+    text_kinds = {"hidden_spam_links": KindSpec(("GI-S001",), "url")}
+    assert by_kind(match([spam], [hit], text_kinds))["hidden_spam_links"].tp == 0
+    result = match([spam], [hit, other, elsewhere], kinds)
+    assert (by_kind(result)["hidden_spam_links"].tp, by_rule(result)["GI-S001"].fp) == (1, 2)
+    none = {"hidden_spam_links": KindSpec(("GI-S001",), "url", text="none")}
+    assert by_rule(match([spam], [hit, other, elsewhere], none))["GI-S001"].matched == 2
+    assert load_kinds()["hidden_spam_links"].text == "links"
+    with pytest.raises(ValueError, match="hidden_spam_links"):
+        load_kinds("kinds:\n  hidden_spam_links: {rules: [GI-S001], text: html}\n")
+
+
 def test_size_comes_from_the_environment():
     setting = demo.setting_from_env({"GOVINSPECT_EVAL_SITES": "5", "GOVINSPECT_EVAL_SCALE": "0.2"})
     assert (setting.seed, setting.sites, setting.scale, setting.faults) == (20220630, 5, 0.2, True)

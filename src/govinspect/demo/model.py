@@ -196,6 +196,7 @@ class Network:
             (tmp / "manifest.json").write_text(self.manifest_json(), encoding="utf-8")
             (tmp / "roster.csv").write_text(self.roster_csv(), encoding="utf-8")
             for name, data in sorted(self.files.items()):
+                (tmp / name).parent.mkdir(parents=True, exist_ok=True)  # lexicons/…
                 (tmp / name).write_bytes(data)
             if out.exists():
                 old = out.with_name(out.name + ".old")

@@ -36,6 +36,7 @@ from govinspect.demo.roster import (
 CST = timezone(timedelta(hours=8))
 T_DEFAULT = datetime(2022, 6, 30, 17, 0, tzinfo=CST)
 MAX_SITES = len(all_specs())
+LOCAL_LEADERS_FILE = "lexicons/local-leaders.yaml"  # in the network folder, for WORKSPACE/lexicons
 PAGE_SIZE = 15  # items per list page, as in TRS defaults
 
 CONTENT_TYPES = {
@@ -223,6 +224,7 @@ class _Builder:
         self.slow_hosts: dict[str, tuple[float, float]] = {}
         self.flaky: dict[tuple[str, str], int] = {}
         self.trap_hosts: dict[str, SitePlan] = {}
+        self.leader_names: set[str] = set()
 
     # helpers
     def doc_id(self) -> int:
@@ -273,12 +275,27 @@ class _Builder:
             pages=self.pages, manifest=self.manifest, resolve=self.resolve,
             slow_hosts=self.slow_hosts, flaky=self.flaky,
             catch_all_hosts=frozenset(h for h, _ in EXTERNAL_SITES) | frozenset(SPAM_HOSTS),
-            accounts=[a.as_dict() for a in media.accounts], files=media.files,
+            accounts=[a.as_dict() for a in media.accounts],
+            files={**media.files, LOCAL_LEADERS_FILE: self._local_leaders_yaml()},
         )
         for host, plan in self.trap_hosts.items():
             net.dynamic[host] = self._trap_handler(plan)
         net.aliases = {a: p.site.host for p in self.plans for a in p.site.hosts[1:]}
         return net
+
+    def _local_leaders_yaml(self) -> bytes:
+        """The office's roster of 示例市 leaders (docs/text-rules.md, ``leaders:``), as an
+        office would keep it in WORKSPACE/lexicons/: the ground truth for misspelled names
+        and wrong titles is checkable only against it."""
+        import yaml
+
+        leaders = [{"name": name, "title": title, "unit": plan.spec.unit}
+                   for plan in self.plans for title, name, _ in plan.leaders]
+        doc = {"category": "本地领导", "description": "示例市各单位领导姓名和职务（示例网站群生成）",
+               "leaders": leaders}
+        head = "# 示例市本地领导名录：由 govinspect demo 生成，放入工作目录 lexicons/ 后参与错敏词检查。\n"
+        return (head + yaml.safe_dump(doc, allow_unicode=True, sort_keys=False,
+                                      width=200)).encode("utf-8")
 
     # -- site-level traits (encoding, footer, meta, faults) ----------------------------
     def _assign_site_traits(self) -> None:
@@ -343,7 +360,8 @@ class _Builder:
             head = ("主任" if unit.endswith(("委员会", "办公室", "中心", "联合社", "研究室"))
                     else "馆长" if unit.endswith("馆") else "局长")
             titles = [head, f"副{head}", f"副{head}"]
-        used: set[str] = set()
+        # One city: no two leaders share a name (the office roster lists them all).
+        used = self.leader_names
         return [(title, tx.person_name(plan.rng, used), f"/zwgk/ldxx/ld{k + 1:02d}/")
                 for k, title in enumerate(titles)]
 
@@ -824,7 +842,10 @@ class _Builder:
         for plan in sites_for(many(0.1, 1)):
             for it in self._pick_items(plan, ("tzgg",)):
                 mobile = mobile_number(rng)
-                para = f"联系人：{tx.person_name(rng)}，联系电话：{mobile}。"
+                # A leak as GI-P001 defines it: a private person's mobile beside their
+                # personal data (a notice's 联系人/联系电话 is a work contact, published on purpose).
+                para = (f"城乡低保新增对象公示：户主{tx.person_name(rng)}，性别男，家庭人口"
+                        f"{rng.randint(2, 5)}人，手机号码：{mobile}。")
                 e = self._text_entry("mobile_number", "W-V1", plan, it, mobile)
                 self._put(it, para, mobile, e)
                 masked = mobile[:3] + "****" + mobile[-4:]
@@ -856,9 +877,10 @@ class _Builder:
         for plan in sites_for(many(0.06, 1)):
             for it in self._pick_items(plan, ("tzgg",)):
                 mobile = mobile_number(rng)
-                lines = ["报名回执", f"联系人：{tx.person_name(rng)}", f"手机：{mobile}"]
+                lines = ["高龄津贴发放对象公示", "以下人员经审核符合条件，现予公示。",
+                         f"申请人：{tx.person_name(rng)}，性别：女，手机号码：{mobile}"]
                 ext = rng.choice(["docx", "pdf"])
-                path = self._attach(plan, it, ext, "报名回执", None, lines)
+                path = self._attach(plan, it, ext, "发放对象公示", None, lines)
                 self.entry("mobile_in_attachment", "W-V1", plan, self.url(plan.site.host, path),
                            parent_url=self.url(plan.site.host, it.path), text=mobile,
                            location="paragraph 3" if ext == "docx" else "page 1",

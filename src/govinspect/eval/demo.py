@@ -38,6 +38,10 @@ DEFAULT_SEED = 20220630
 OUT_DIR = Path("eval/out/demo")
 ROUND = "2022Q2"
 MATCH_MODES = ("url", "parent_url+url", "site")
+# How a kind compares the entry's ``text`` with the finding: the offending string (default),
+# not at all (url only), or the entry's ``links`` against the finding's outbound hosts (dark
+# links: the entry's text is the raw hidden HTML, the finding's is the block's visible text).
+TEXT_MODES = ("compare", "none", "links")
 NO_RULE = "尚无规则"
 EXAMPLES = 5  # unplanted findings listed per rule in the notes
 
@@ -47,6 +51,7 @@ class KindSpec:
     rules: tuple[str, ...]
     match: str = "url"
     negative: bool = False  # a look-alike kind (the manifest's own flag wins when present)
+    text: str = "compare"  # one of TEXT_MODES
 
 
 def load_kinds(text: str | None = None) -> dict[str, KindSpec]:
@@ -66,8 +71,12 @@ def load_kinds(text: str | None = None) -> dict[str, KindSpec]:
         if mode not in MATCH_MODES:
             raise ValueError(f"demo_kinds.yaml：{kind} 的 match “{mode}” 无效，"
                              f"应为 {' | '.join(MATCH_MODES)}")
+        text_mode = row.get("text", "compare")
+        if text_mode not in TEXT_MODES:
+            raise ValueError(f"demo_kinds.yaml：{kind} 的 text “{text_mode}” 无效，"
+                             f"应为 {' | '.join(TEXT_MODES)}")
         out[str(kind)] = KindSpec(tuple(str(r) for r in row["rules"]), mode,
-                                  bool(row.get("negative", False)))
+                                  bool(row.get("negative", False)), text_mode)
     return out
 
 
@@ -99,7 +108,7 @@ def text_matches(found: str | None, planted: str | None) -> bool:
     return f in p or p in f
 
 
-def finding_matches(finding: Mapping, entry: Mapping, mode: str) -> bool:
+def finding_matches(finding: Mapping, entry: Mapping, mode: str, text: str = "compare") -> bool:
     if finding.get("site") != entry.get("site"):
         return False
     if mode == "site":
@@ -109,9 +118,13 @@ def finding_matches(finding: Mapping, entry: Mapping, mode: str) -> bool:
     if mode == "parent_url+url" and (
             norm_url(finding.get("parent_url")) != norm_url(entry.get("parent_url"))):
         return False
+    details = finding.get("details") or {}
+    if text == "links":
+        planted_hosts = {urlsplit(u).hostname for u in entry.get("links") or ()} - {None}
+        return not planted_hosts or bool(planted_hosts & set(details.get("hosts") or ()))
     planted_text = entry.get("text")
-    if planted_text:  # text problems: the offending string, not offsets (different texts)
-        return text_matches((finding.get("details") or {}).get("text"), planted_text)
+    if planted_text and text == "compare":  # the offending string, not offsets (other texts)
+        return text_matches(details.get("text"), planted_text)
     return True
 
 
@@ -182,7 +195,7 @@ def match(entries: Iterable[Mapping], findings: Iterable[Mapping],
     def hits(f: Mapping, kind: str) -> list[int]:
         spec = kinds[kind]
         return [i for i, e in enumerate(by_kind.get(kind, ()))
-                if finding_matches(f, e, spec.match)]
+                if finding_matches(f, e, spec.match, spec.text)]
 
     found: dict[str, set[int]] = {}
     found_by_rule: dict[str, set[tuple[str, int]]] = {}  # rule → (kind, entry) it matched

@@ -26,6 +26,7 @@ DATA_DIR = Path(__file__).parent / "data"
 SEVERE = "严重"  # 严重表述错误 → W-V1 after human review
 NORMAL = "一般"  # → review item
 SEVERITIES = (SEVERE, NORMAL)
+LOCAL_LEADERS = "本地领导"  # default category of a roster file (``leaders:``)
 
 # How far (characters, each side) ``unless_near`` / ``requires_near`` look.
 DEFAULT_WINDOW = 12
@@ -208,11 +209,15 @@ def parse_lexicon(data, name: str) -> Lexicon:
         return Lexicon()
     if not isinstance(data, dict):
         raise LexiconError(f"词库 {name}：顶层应为键值对（category / terms / whitelist）")
-    unknown = set(data) - {"category", "defaults", "terms", "whitelist", "description"}
+    unknown = set(data) - {"category", "defaults", "terms", "whitelist", "description",
+                           "leaders"}
     if unknown:
         raise LexiconError(f"词库 {name}：未知字段 {', '.join(sorted(unknown))}")
     terms_data = data.get("terms") or []
     category = data.get("category")
+    leaders_data = data.get("leaders")
+    if leaders_data is not None and not category:
+        category = LOCAL_LEADERS
     if terms_data and not (isinstance(category, str) and category.strip()):
         raise LexiconError(f"词库 {name}：缺少类别 category")
     defaults = data.get("defaults") or {}
@@ -223,6 +228,13 @@ def parse_lexicon(data, name: str) -> Lexicon:
     terms = [_parse_entry(e, defaults, category, f"词库 {name} 第{i + 1}条")
              for i, e in enumerate(terms_data)]
     whitelist = list(_tuple(data.get("whitelist"), f"词库 {name} 的 whitelist"))
+    if leaders_data is not None:
+        from govinspect.lexicons.roster import parse_leaders, roster_terms
+
+        leaders = parse_leaders(leaders_data, f"词库 {name}")
+        terms += roster_terms(leaders, category=category, source=f"词库 {name}")
+        # Listed names are proper nouns: the statistical detector must leave them alone.
+        whitelist += sorted({le.name for le in leaders})
     return Lexicon(terms, whitelist)
 
 
