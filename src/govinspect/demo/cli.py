@@ -14,7 +14,8 @@ import click
 DEMO_ROUND = "2022Q2"
 # The seed's round: checks ran 2022-06-23 to 06-30; t is the end of the last day.
 DEMO_T = "2022-06-30T17:00:00+08:00"
-_OWNED = ("govinspect.sqlite3", "rounds", "reports", "network")
+_OWNED = ("govinspect.sqlite3", "govinspect.sqlite3-wal", "govinspect.sqlite3-shm", "rounds",
+          "reports", "network", "lexicons")
 
 
 @click.command()
