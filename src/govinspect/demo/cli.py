@@ -167,12 +167,13 @@ def _run_round(server, out_dir: Path, t: datetime, console, probe_seconds: float
     table = Table(title=f"{DEMO_ROUND} 检查结果（示例市）")
     for column in ("排名", "网站", "类型", "页面", "问题", "得分", "结论"):
         table.add_column(column)
-    from govinspect.reports.findings import ranked
+    from govinspect.reports.findings import ranked, verdict
 
     for rank, s in enumerate(ranked(outcome.report), start=1):
+        score = "—" if s.score.score is None else f"{s.score.score:.2f}"
+        conclusion = verdict(s.score) if s.score.passed else f"[red]{verdict(s.score)}[/red]"
         table.add_row(str(rank), s.site.name, s.site.kind.value, str(s.pages),
-                      str(len(s.findings)), s.score.score_text,
-                      s.score.result if s.score.passed else f"[red]{s.score.result}[/red]")
+                      str(len(s.findings)), score, conclusion)
     console.print(table)
     for path in outcome.files[:1] + outcome.files[-1:] + notice_files:
         console.print(f"已生成 {path}")

@@ -73,6 +73,13 @@ def _write_sheet(ws, columns: list[str], rows: list[list], widths: dict[int, int
         ws.column_dimensions[get_column_letter(index)].width = width
 
 
+def verdict(score: SiteScore) -> str:
+    """合格 / 不合格, naming the veto indicators when a veto decided it."""
+    if score.vetoes:
+        return f"不合格（单项否决 {'、'.join(sorted({v.indicator_id for v in score.vetoes}))}）"
+    return score.result
+
+
 def ranked(report: RoundReport) -> list[SiteReport]:
     """Scored sites by score, then vetoed / veto-only sites, each group by code."""
     return sorted(report.sites, key=lambda s: (s.score.score is None,
@@ -85,7 +92,7 @@ def _summary_rows(report: RoundReport) -> list[list]:
         deducted = float(sum(d.applied for d in s.score.deductions))
         rows.append([rank, s.site.code, s.site.name, s.site.kind.value, s.unit, s.region,
                      s.pages, len(s.findings), round(deducted, 2), s.score.score,
-                     s.score.result])
+                     verdict(s.score)])
     return rows
 
 
@@ -142,7 +149,7 @@ def render_summary_html(report: RoundReport) -> str:
     by_indicator = Counter(f.indicator_id for s in report.sites for f in s.findings)
     return _env.get_template("round_summary.html").render(
         report=report, sites=ranked(report), by_indicator=sorted(by_indicator.items()),
-        site_file_name=site_file_name, item_label=_item_label,
+        site_file_name=site_file_name, item_label=_item_label, verdict=verdict,
     )
 
 

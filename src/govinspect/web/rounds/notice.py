@@ -113,7 +113,7 @@ def round_inputs(round_: Round) -> RoundInputs:
         manual_findings,
         round_accounts,
     )
-    from govinspect.web.rounds.services import _counts_for_score
+    from govinspect.web.rounds.services import counts_for_score
 
     iset = load_indicator_set(round_.indicator_set)
     city = city_name()
@@ -132,7 +132,7 @@ def round_inputs(round_: Round) -> RoundInputs:
 
     findings = [row.to_core() for row in
                 FindingRow.objects.filter(round=round_).select_related("site", "account")
-                if _counts_for_score(row)]
+                if counts_for_score(row, iset)]
     findings += manual_findings(round_)
     findings += interaction_findings(round_, iset)
     iset, findings = apply_point_overrides(iset, findings)

@@ -25,7 +25,7 @@ from govinspect.collect.store import (
 )
 from govinspect.core.types import Confidence, Finding, SiteKind
 from govinspect.indicators.engine import SiteScore, score_site
-from govinspect.indicators.sets import load_indicator_set
+from govinspect.indicators.sets import IndicatorSet, load_indicator_set
 from govinspect.reports.findings import RoundReport, SiteReport, write_round_reports
 from govinspect.rules.analyse import PageInput, RoundContext, analyse_round_pages
 from govinspect.web.roster.models import Site
@@ -97,6 +97,18 @@ def office_lexicon():
     return load_lexicon([folder]) if folder.is_dir() else None
 
 
+def _round_traps(out: Path) -> dict[str, list[dict]]:
+    """The collector's trap notes by site (summary.json; none while a crawl is unfinished)."""
+    try:
+        summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    sites = summary.get("sites") if isinstance(summary, dict) else None
+    if not isinstance(sites, dict):
+        return {}
+    return {code: list(s.get("traps") or []) for code, s in sites.items() if isinstance(s, dict)}
+
+
 def analyse_round(round_: Round, progress: Callable[[int], None] | None = None
                   ) -> dict[str, list[Finding]]:
     """Run every page and site rule over the stored captures; store the findings.
@@ -113,9 +125,12 @@ def analyse_round(round_: Round, progress: Callable[[int], None] | None = None
                        round_name=round_.name, portal_hosts=portal_hosts,
                        lexicon=office_lexicon())
     pages = (PageInput(capture, body) for capture, body in iter_pages(out))
+    from govinspect.web.rounds.probes import probe_results  # W-V2 probes recorded so far
+
     results = analyse_round_pages([s.to_ref() for s in sites.values()], pages,
                                   read_link_checks(out), ctx, on_page=progress,
-                                  transport=read_transport_facts(out))
+                                  transport=read_transport_facts(out), traps=_round_traps(out),
+                                  probes={c: probe_results(round_, s) for c, s in sites.items()})
     for code, findings in results.items():
         site = sites[code]
         with transaction.atomic():
@@ -128,11 +143,20 @@ def analyse_round(round_: Round, progress: Callable[[int], None] | None = None
     return results
 
 
-def _counts_for_score(row: FindingRow) -> bool:
-    """Certain automatic findings count unless dismissed; suspected ones only once confirmed."""
+def counts_for_score(row: FindingRow, iset: IndicatorSet) -> bool:
+    """Whether a stored finding feeds the score.
+
+    Dismissed findings never do; suspected ones only once a person confirmed them; and for
+    indicators the set marks ``review_required`` (W-V1: 严重表述错误, leaks, 暗链 — "machine
+    flags, a person confirms", INDICATORS.md §10.1) even a certain finding waits for review,
+    so no site is vetoed by a machine alone."""
     if row.review_state == ReviewState.DISMISSED:
         return False
-    return row.confidence == Confidence.CERTAIN.value or row.review_state == ReviewState.CONFIRMED
+    if row.review_state == ReviewState.CONFIRMED:
+        return True
+    if iset.indicators.get(row.indicator_id, {}).get("review_required"):
+        return False
+    return row.confidence == Confidence.CERTAIN.value
 
 
 @dataclass(frozen=True)
@@ -153,7 +177,7 @@ def report_round(round_: Round, out_dir: Path) -> RoundOutcome:
         # counts only what is certain or confirmed.
         findings = [r.to_core() for r in rows]
         score: SiteScore = score_site(site.to_ref(),
-                                      [r.to_core() for r in rows if _counts_for_score(r)], iset)
+                                      [r.to_core() for r in rows if counts_for_score(r, iset)], iset)
         pages = Capture.objects.filter(round=round_, site=site).count()
         site_reports.append(SiteReport(site=site.to_ref(), unit=site.unit.name,
                                        region=site.unit.region, score=score,
