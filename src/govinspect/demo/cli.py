@@ -139,6 +139,13 @@ def _run_round(server, out_dir: Path, t: datetime, console, probe_seconds: float
     prober = _start_prober(round_, dict(server.resolve), probe_seconds) if probe_seconds else None
     with crawl_progress() as progress:
         collect_round(round_, options, progress=progress)
+    # Analysis reads the recorded probes (slow homepage), so the monitoring week ends first.
+    if prober is not None:
+        thread, failure = prober
+        console.print("等待首页可用性监测结束……")
+        thread.join()
+        if failure:
+            raise click.ClickException(f"首页可用性监测失败：{failure[0]}")
     # The office's own term lists (示例市 leaders roster): services read WORKSPACE/lexicons/.
     if (network / "lexicons").is_dir():
         shutil.copytree(network / "lexicons", out_dir / "lexicons", dirs_exist_ok=True)
@@ -152,12 +159,6 @@ def _run_round(server, out_dir: Path, t: datetime, console, probe_seconds: float
                                        client=PoliteClient(min_interval=0.0))))
     console.print(str(analyse_accounts(round_, inspection=network / "inspection.xlsx",
                                        tasks=network / "repost_tasks.yaml")))
-    if prober is not None:
-        thread, failure = prober
-        console.print("等待首页可用性监测结束……")
-        thread.join()
-        if failure:
-            raise click.ClickException(f"首页可用性监测失败：{failure[0]}")
     reports = out_dir / "reports" / DEMO_ROUND
     outcome = report_round(round_, reports)
     from govinspect.web.rounds.notice import write_round_notice

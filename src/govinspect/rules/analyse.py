@@ -13,12 +13,14 @@ Two kinds of checks plug in:
 from __future__ import annotations
 
 import dataclasses
+import statistics
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from urllib.parse import unquote, urlsplit
 
+from govinspect.core.probes import ProbeResult
 from govinspect.core.types import CaptureRecord, Finding, LinkCheck, SiteRef, TransportFacts
 from govinspect.extract import PageFacts, extract_page
 from govinspect.indicators.sets import IndicatorSet
@@ -54,10 +56,19 @@ class SiteInput:
     captures: dict[str, CaptureRecord] = field(default_factory=dict)  # by URL
     link_checks: list[LinkCheck] = field(default_factory=list)
     transport: TransportFacts | None = None  # HTTPS / IPv6 facts, when the collector has them
+    # page notes: what a rule module read from a page's body while it streamed past, by note
+    # name and URL (e.g. the element labels of 办事指南 pages), for its site check
+    notes: dict[str, dict[str, object]] = field(default_factory=dict)
+    traps: list[dict] = field(default_factory=list)  # collector's trap notes {kind, pattern, cut}
+    probes: list[ProbeResult] = field(default_factory=list)  # W-V2 homepage probes so far
+    # median over the round's sites of each site's median homepage latency (ms); None: no probes
+    peer_latency_ms: float | None = None
 
 
 PageCheck = Callable[[SiteRef, PageInput, PageFacts, RoundContext], list[Finding]]
 SiteCheck = Callable[[SiteInput, RoundContext], list[Finding]]
+# (note name, reader): a reader returns what to keep of one page for a site check, or None
+PageNote = Callable[[SiteRef, PageInput, PageFacts], object | None]
 
 
 def _text_checks(site: SiteRef, page: PageInput, facts: PageFacts,
@@ -93,12 +104,15 @@ def _dead_links(data: SiteInput, ctx: RoundContext) -> list[Finding]:
 
 PAGE_CHECKS: list[PageCheck] = [_text_checks, _dark_link_checks]
 SITE_CHECKS: list[SiteCheck] = [_dead_links]
+PAGE_NOTES: list[tuple[str, PageNote]] = []
 SITE_CHECKS += __import__("govinspect.rules.site_columns", fromlist=["*"]).SITE_CHECKS
 SITE_CHECKS += __import__("govinspect.rules.site_identity", fromlist=["*"]).SITE_CHECKS
-for _module in ("site_policy", "site_interaction", "site_openness", "transport"):
+for _module in ("site_policy", "site_interaction", "site_openness", "transport",
+                "site_service", "site_notes", "site_header"):
     _rules = __import__(f"govinspect.rules.{_module}", fromlist=["*"])
     SITE_CHECKS += _rules.SITE_CHECKS
     PAGE_CHECKS += getattr(_rules, "PAGE_CHECKS", [])
+    PAGE_NOTES += getattr(_rules, "PAGE_NOTES", [])
 
 
 def _is_html(capture: CaptureRecord) -> bool:
@@ -125,16 +139,35 @@ def _attachment_checks(site: SiteRef, page: PageInput) -> list[Finding]:
         return []
 
 
+def peer_latency_ms(per_site: Iterable[Iterable[ProbeResult]]) -> float | None:
+    """The round's typical homepage latency: the median of the sites' medians."""
+    from govinspect.rules.site_notes import median_latency_ms
+
+    medians = [m for m in (median_latency_ms(p) for p in per_site) if m is not None]
+    return float(statistics.median(medians)) if medians else None
+
+
 def analyse_round_pages(sites: Iterable[SiteRef], pages: Iterable[PageInput],
                         link_checks: Iterable[LinkCheck], ctx: RoundContext,
                         on_page: Callable[[int], None] | None = None,
                         transport: Mapping[str, TransportFacts] | None = None,
+                        traps: Mapping[str, list[dict]] | None = None,
+                        probes: Mapping[str, list[ProbeResult]] | None = None,
                         ) -> dict[str, list[Finding]]:
     """All findings of a round, by site code. Pages of unknown sites are ignored."""
     inputs = {s.code: SiteInput(s) for s in sites}
     for code, facts in (transport or {}).items():
         if code in inputs:
             inputs[code].transport = facts
+    for code, notes in (traps or {}).items():
+        if code in inputs:
+            inputs[code].traps = list(notes)
+    for code, results in (probes or {}).items():
+        if code in inputs:
+            inputs[code].probes = list(results)
+    peer = peer_latency_ms(data.probes for data in inputs.values())
+    for data in inputs.values():
+        data.peer_latency_ms = peer
     findings: dict[str, list[Finding]] = defaultdict(list)
     for check in link_checks:
         if check.site_code in inputs:
@@ -148,6 +181,10 @@ def analyse_round_pages(sites: Iterable[SiteRef], pages: Iterable[PageInput],
             facts = extract_page(page.body, page.capture.url, page.capture.fetched_at)
             for check in PAGE_CHECKS:
                 findings[data.site.code].extend(check(data.site, page, facts, ctx))
+            for name, reader in PAGE_NOTES:
+                note = reader(data.site, page, facts)
+                if note is not None:
+                    data.notes.setdefault(name, {})[page.capture.url] = note
             stored = dataclasses.replace(facts, main_text="")  # keep memory flat
             if facts.page_type == "message_detail":  # table layouts: fill 答复单位/答复内容 …
                 stored = complete_message_facts(stored, page.body)

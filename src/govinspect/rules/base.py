@@ -49,10 +49,13 @@ def all_rules() -> list[Rule]:
     import govinspect.rules.newmedia  # noqa: F401  (also registers GI-NM001)
     import govinspect.rules.privacy  # noqa: F401
     import govinspect.rules.site_columns  # noqa: F401
+    import govinspect.rules.site_header  # noqa: F401
     import govinspect.rules.site_identity  # noqa: F401
     import govinspect.rules.site_interaction  # noqa: F401
+    import govinspect.rules.site_notes  # noqa: F401
     import govinspect.rules.site_openness  # noqa: F401
     import govinspect.rules.site_policy  # noqa: F401
+    import govinspect.rules.site_service  # noqa: F401
     import govinspect.rules.text  # noqa: F401
     import govinspect.rules.transport  # noqa: F401
 
