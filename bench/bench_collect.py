@@ -1,8 +1,8 @@
 """Collector benchmark: govinspect vs LinkChecker on the same synthetic sites, then a memory
 run of one 100k-page site (not a test; run by hand):
 
-    uv run python bench/bench_collect.py compare [SITES] [PAGES] [PER_HOST]
-    uv run python bench/bench_collect.py memory [PAGES]
+    uv run python bench/bench_collect.py compare [SITES] [PAGES] [PER_HOST] [--cold]
+    uv run python bench/bench_collect.py memory [PAGES] [--cold]
 
 The server generates pages on the fly (deterministic; page i links pages 2i+1, 2i+2 and a few
 earlier ones, ~15 links) and runs in this process; each tool runs as a child process whose CPU
@@ -37,6 +37,13 @@ def make_handler(n_pages: int):
         disable_nagle_algorithm = True
 
         def do_GET(self):  # noqa: N802
+            self.answer(head_only=False)
+
+        def do_HEAD(self):  # noqa: N802
+            # No body after a HEAD answer: stray bytes would corrupt the kept-alive connection.
+            self.answer(head_only=True)
+
+        def answer(self, head_only: bool) -> None:
             path = self.path
             i = 0 if path == "/" else int(path[2:-5]) if path.startswith("/p") else -1
             if not 0 <= i < n_pages:
@@ -56,9 +63,8 @@ def make_handler(n_pages: int):
             # LinkChecker caps itself at 10 requests/s per host unless the server opts in.
             self.send_header("LinkChecker", "allow")
             self.end_headers()
-            self.wfile.write(body)
-
-        do_HEAD = do_GET  # noqa: N815
+            if not head_only:
+                self.wfile.write(body)
 
         def log_message(self, *a):
             pass
@@ -80,10 +86,34 @@ def serve(ips: list[str], n_pages: int) -> tuple[int, list[_Server]]:
     return port, servers
 
 
+# Both tools are Python. With PYTHONDONTWRITEBYTECODE set (as on the development machine) every
+# run would compile Scrapy + Twisted (~1 s) and LinkChecker's modules from source before the
+# first request; an installed deployment has its bytecode. The children share a bytecode cache
+# outside the repository, filled by an untimed warm-up (``--cold`` skips both).
+PYCACHE = Path(tempfile.gettempdir()) / "govinspect-bench-pycache"
+COLD = "--cold" in sys.argv
+
+
+def child_env() -> dict[str, str]:
+    env = dict(os.environ)
+    if not COLD:
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env["PYTHONPYCACHEPREFIX"] = str(PYCACHE)
+    return env
+
+
+def warm_up(cmds: list[list[str]]) -> None:
+    if not COLD:
+        for cmd in cmds:
+            subprocess.run(cmd, env=child_env(), stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL, check=False)
+
+
 def run_child(cmd: list[str], sample: list | None = None) -> tuple[float, float, float]:
     """(wall s, CPU s, peak RSS MB) of a child process (wait4 rusage)."""
     t0 = time.monotonic()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            env=child_env())
     if sample is not None:
         def watch():
             while proc.poll() is None:
@@ -114,7 +144,13 @@ def govinspect_cmd(tmp: Path, urls: list[str], per_host: int) -> tuple[list[str]
             "--options", str(tmp / "options.json"), "--quiet"], out
 
 
+IMPORTS = [sys.executable, "-c", "import govinspect.collect.crawl, govinspect.collect.spider, "
+           "govinspect.collect.middlewares, scrapy.crawler, twisted.internet.asyncioreactor"]
+
+
 def compare(n_sites: int, n_pages: int, per_host: int) -> None:
+    lc = Path(sys.executable).with_name("linkchecker")
+    warm_up([IMPORTS, [str(lc), "--version"]])
     ips = [f"127.0.0.{10 + k}" for k in range(n_sites)]
     port, servers = serve(ips, n_pages)
     urls = [f"http://{ip}:{port}/" for ip in ips]
@@ -123,7 +159,6 @@ def compare(n_sites: int, n_pages: int, per_host: int) -> None:
         cmd, out = govinspect_cmd(tmp, urls, per_host)
         g_wall, g_cpu, g_rss = run_child(cmd)
         pages = json.loads((out / "summary.json").read_text())["pages_total"]
-        lc = Path(sys.executable).with_name("linkchecker")
         # LinkChecker has no per-host limit: threads = per-host concurrency × sites, one host
         # per site, is the same number of connections per host when all sites are crawled.
         # Its default rate limit (10 requests/s per host; the server sends the opt-in header
@@ -135,7 +170,8 @@ def compare(n_sites: int, n_pages: int, per_host: int) -> None:
     for s in servers:
         s.shutdown()
     print(f"sites={n_sites} pages/site={n_pages} per-host concurrency={per_host} "
-          f"cores={os.cpu_count()} (server shares them)")
+          f"cores={os.cpu_count()} (server shares them) "
+          f"bytecode={'compiled each run' if COLD else 'cached'}")
     print(f"govinspect : pages={pages} wall={g_wall:.1f}s pages/s={pages / g_wall:.0f} "
           f"cpu={g_cpu:.1f}s peak_rss={g_rss:.0f}MB")
     print(f"linkchecker: pages={n_sites * n_pages} wall={l_wall:.1f}s "
@@ -145,6 +181,7 @@ def compare(n_sites: int, n_pages: int, per_host: int) -> None:
 
 
 def memory(n_pages: int) -> None:
+    warm_up([IMPORTS])
     port, servers = serve(["127.0.0.10"], n_pages)
     with tempfile.TemporaryDirectory() as t:
         cmd, out = govinspect_cmd(Path(t), [f"http://127.0.0.10:{port}/"], 4)
@@ -160,7 +197,7 @@ def memory(n_pages: int) -> None:
 
 if __name__ == "__main__":
     mode = sys.argv[1] if len(sys.argv) > 1 else "compare"
-    args = [int(a) for a in sys.argv[2:]]
+    args = [int(a) for a in sys.argv[2:] if a != "--cold"]
     if mode == "memory":
         memory(*(args or [100_000]))
     else:

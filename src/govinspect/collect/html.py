@@ -6,6 +6,7 @@ from __future__ import annotations
 import codecs
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from urllib.parse import urljoin
 
 import lxml.etree
@@ -98,10 +99,16 @@ def _absolute(base: str, raw: str | None) -> str | None:
     if raw.lower().startswith(SKIPPED_SCHEMES):
         return None
     try:
-        url = safe_url_string(urljoin(base, raw))
+        return _safe_absolute(urljoin(base, raw))
     except ValueError:
         return None
-    url = url.split("#", 1)[0]
+
+
+# The same targets recur on every page of a site (navigation, footer): safe_url_string is the
+# dearest step of link extraction and pure, so its answers are kept.
+@lru_cache(maxsize=1 << 16)
+def _safe_absolute(joined: str) -> str | None:
+    url = safe_url_string(joined).split("#", 1)[0]
     if not url.startswith(("http://", "https://")):
         return None
     return url

@@ -7,6 +7,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from w3lib.url import canonicalize_url
@@ -17,6 +18,9 @@ from govinspect.collect.traps import TrapGuard, _session_pattern, strip_session
 from govinspect.core.types import LinkFailure, SiteRef
 
 
+# Pure and called several times per link occurrence (dedupe, status join, redirect chains)
+# on URLs that recur across a site's pages: cached.
+@lru_cache(maxsize=1 << 16)
 def url_key(url: str) -> str:
     """Dedupe key of a URL (w3lib canonical form, no fragment, no session id)."""
     if ";" in url or "?" in url:
@@ -24,6 +28,7 @@ def url_key(url: str) -> str:
     return canonicalize_url(url, keep_fragments=False)
 
 
+@lru_cache(maxsize=1 << 16)
 def host_of(url: str) -> str:
     return (urlsplit(url).hostname or "").lower()
 
