@@ -7,13 +7,22 @@ always imports back unchanged.
 
 from __future__ import annotations
 
-import datetime as _dt
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from urllib.parse import urlsplit
 
+from govinspect.core.sheets import (
+    NO,
+    YES,
+    Column,
+    RowProblems,
+    blank_required,
+    cell_text,  # noqa: F401 - re-exported: cell_text lived here first
+    normalize_header,
+    sheet_rows,
+)
 from govinspect.core.types import SiteKind
 
 SITE_SHEET = "网站"
@@ -45,21 +54,10 @@ PLATFORM_ALIASES = {
     "头条号": Platform.TOUTIAO,
 }
 
-YES, NO = "是", "否"
-
 
 class Kind(StrEnum):
     SITE = "site"
     ACCOUNT = "account"
-
-
-@dataclass(frozen=True)
-class Column:
-    header: str
-    required: bool  # the column must exist
-    help: str
-    example: str
-    allow_empty: bool = False  # the cell may be blank
 
 
 SITE_COLUMNS: tuple[Column, ...] = (
@@ -91,7 +89,6 @@ _ACCOUNT_CODE = re.compile(r"[0-9A-Z]{6,32}")
 _REGION = re.compile(r".+[县市区旗]")
 _HOST = re.compile(r"(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}(:\d{1,5})?")
 _HOST_SPLIT = re.compile(r"[;；,，、\s]+")
-_WS = re.compile(r"\s+")
 
 
 @dataclass(frozen=True)
@@ -148,25 +145,6 @@ class ParsedRoster:
     problems: list[str] = field(default_factory=list)
 
 
-def cell_text(value: object) -> str:
-    """A cell as text: numbers Excel stored for codes lose their '.0', whitespace (incl.
-    full-width spaces) around the text goes."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return YES if value else NO
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, _dt.datetime | _dt.date):
-        return value.isoformat()
-    return str(value).strip()
-
-
-def normalize_header(value: object) -> str:
-    """Header cells often carry stray (full-width) spaces, even inside: drop them all."""
-    return _WS.sub("", cell_text(value)).replace("\ufeff", "")
-
-
 def classify_header(header: Sequence[object]) -> Kind | None:
     names = {normalize_header(h) for h in header}
     for kind, key in KEY_HEADERS.items():
@@ -192,31 +170,12 @@ def parse_tables(tables: Iterable[Table]) -> ParsedRoster:
 def _parse_table(table: Table, kind: Kind, out: ParsedRoster,
                  seen: dict[tuple[Kind, str], str]) -> None:
     columns = COLUMNS[kind]
-    index: dict[str, int] = {}
-    for i, h in enumerate(table.header):
-        name = normalize_header(h)
-        if name and name not in index:
-            index[name] = i
-    order = {c.header: i for i, c in enumerate(columns)}
-    missing = [c.header for c in columns if c.required and c.header not in index]
-    if missing:
-        for name in missing:
-            out.problems.append(f"{table.label}：缺少必填列“{name}”")
-        return
-    for number, cells in table.rows:
-        values = {c.header: cell_text(cells[index[c.header]]) if c.header in index
-                  and index[c.header] < len(cells) else "" for c in columns}
-        if not any(values.values()):
-            continue  # blank lines between or after the data are harmless
-        where = f"{table.label} 第{number}行"
-        problems: list[tuple[int, str]] = []
-
-        def bad(header: str, what: str, where: str = where, problems=problems) -> None:
-            problems.append((order[header], f"{where}“{header}”：{what}"))
-
-        for c in columns:
-            if not c.allow_empty and not values[c.header]:
-                bad(c.header, "不能为空")
+    for read in sheet_rows(table.label, table.header, table.rows, columns, out.problems):
+        values, where = read.values, read.where
+        problems = RowProblems(where, columns)
+        bad = problems.bad
+        for header in blank_required(columns, values):
+            bad(header, "不能为空")
         region = values["所属地区"]
         if region and region != CITY_REGION and not _REGION.fullmatch(region):
             bad("所属地区", f"“{region}”无效，应为“市直”或县、市、区名称（如 琅琊区）")
@@ -232,8 +191,7 @@ def _parse_table(table: Table, kind: Kind, out: ParsedRoster,
         elif code:
             seen[(kind, code)] = where
         if problems:
-            # In column order, as the office reads the row (sort is stable within a column).
-            out.problems.extend(msg for _, msg in sorted(problems, key=lambda p: p[0]))
+            out.problems.extend(problems.lines())
         elif isinstance(row, SiteRow):
             out.sites.append(row)
         elif isinstance(row, AccountRow):

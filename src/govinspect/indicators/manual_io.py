@@ -26,7 +26,17 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 
-from govinspect.core.roster import NO, YES, Column, Table, cell_text, normalize_header
+from govinspect.core.roster import Table
+from govinspect.core.sheets import (
+    NO,
+    YES,
+    Column,
+    RowProblems,
+    blank_required,
+    cell_text,
+    normalize_header,
+    sheet_rows,
+)
 from govinspect.core.types import Evidence, Finding
 from govinspect.indicators.sets import IndicatorSet, dec
 
@@ -340,33 +350,13 @@ def parse_manual_tables(tables: Iterable[Table], iset: IndicatorSet, tz: dt.tzin
 def _parse_table(table: Table, kind: Sheet, iset: IndicatorSet, tz: dt.tzinfo,
                  out: ParsedManual, seen: dict[tuple, str]) -> None:
     columns = COLUMNS[kind]
-    index: dict[str, int] = {}
-    for i, h in enumerate(table.header):
-        name = _header_key(h)
-        if name and name not in index:
-            index[name] = i
-    missing = [c.header for c in columns if c.required and _header_key(c.header) not in index]
-    if missing:
-        out.problems.extend(f"{table.label}：缺少必填列“{name}”" for name in missing)
-        return
-    order = {c.header: i for i, c in enumerate(columns)}
-    for number, cells in table.rows:
-        raw: dict[str, object] = {}
-        for c in columns:
-            i = index.get(_header_key(c.header))
-            raw[c.header] = cells[i] if i is not None and i < len(cells) else None
-        values = {k: cell_text(v) for k, v in raw.items()}
-        if not any(values.values()):
-            continue
-        where = f"{table.label} 第{number}行"
-        problems: list[tuple[int, str]] = []
-
-        def bad(header: str, what: str, where: str = where, problems=problems) -> None:
-            problems.append((order[header], f"{where}“{header}”：{what}"))
-
-        for c in columns:
-            if not c.allow_empty and not values[c.header]:
-                bad(c.header, "不能为空")
+    for read in sheet_rows(table.label, table.header, table.rows, columns, out.problems,
+                           key=_header_key):
+        raw, values, where = read.raw, read.values, read.where
+        problems = RowProblems(where, columns)
+        bad = problems.bad
+        for header in blank_required(columns, values):
+            bad(header, "不能为空")
         if kind is Sheet.INQUIRY:
             row = _inquiry(raw, values, tz, where, bad)
             key = (kind, row.site_code, row.asked_at) if row else None
@@ -380,11 +370,11 @@ def _parse_table(table: Table, kind: Sheet, iset: IndicatorSet, tz: dt.tzinfo,
             key = (kind, row.account_code) if row else None
             dup = "同一账号"
         if key is not None and key in seen:
-            problems.append((0, f"{where}：与{seen[key]}重复（{dup}只能填写一行）"))
+            problems.add(0, f"{where}：与{seen[key]}重复（{dup}只能填写一行）")
         elif key is not None:
             seen[key] = where
         if problems:
-            out.problems.extend(msg for _, msg in sorted(problems, key=lambda p: p[0]))
+            out.problems.extend(problems.lines())
         elif isinstance(row, InquiryRow):
             out.inquiries.append(row)
         elif isinstance(row, FindingRow):

@@ -15,6 +15,14 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
+from govinspect.collect.sheets import (
+    SheetFileError,
+    add_choices,
+    add_help_sheet,
+    read_xlsx,
+    save_workbook,
+    style_header,
+)
 from govinspect.core.newmedia import (
     SHANGHAI,
     InspectionRecord,
@@ -24,14 +32,18 @@ from govinspect.core.newmedia import (
     platform_of,
     shanghai,
 )
-from govinspect.core.roster import (
+from govinspect.core.roster import Platform, Table
+from govinspect.core.sheets import (
     NO,
     YES,
     Column,
-    Platform,
-    Table,
+    blank_required,
     cell_text,
     normalize_header,
+    problem,
+    required_label,
+    sheet_rows,
+    split_header,
 )
 
 ACCOUNT_SHEET = "账号检查记录"
@@ -200,33 +212,17 @@ def _rows(table: Table, columns: Sequence[Column], problems: list[str]
           ) -> list[tuple[str, dict[str, str | object], _Bad]]:
     """(where, values by header, bad) for each non-blank valid-shaped row; raw cells are kept
     under ``"raw:" + header`` so date cells keep their Excel type."""
-    index: dict[str, int] = {}
-    for i, h in enumerate(table.header):
-        name = normalize_header(h)
-        if name and name not in index:
-            index[name] = i
-    missing = [c.header for c in columns if c.required and c.header not in index]
-    for name in missing:
-        problems.append(f"{table.label}：缺少必填列“{name}”")
-    if missing:
-        return []
     out = []
-    for number, cells in table.rows:
-        raw = {c.header: cells[index[c.header]] if c.header in index
-               and index[c.header] < len(cells) else None for c in columns}
-        values: dict[str, str | object] = {h: cell_text(v) for h, v in raw.items()}
-        if not any(values.values()):
-            continue
-        values.update({f"raw:{h}": v for h, v in raw.items()})
-        where = f"{table.label} 第{number}行"
+    for read in sheet_rows(table.label, table.header, table.rows, columns, problems):
+        values: dict[str, str | object] = {**read.values}
+        values.update({f"raw:{h}": v for h, v in read.raw.items()})
 
-        def bad(header: str, what: str, where: str = where) -> None:
-            problems.append(f"{where}“{header}”：{what}")
+        def bad(header: str, what: str, where: str = read.where) -> None:
+            problems.append(problem(where, header, what))
 
-        for c in columns:
-            if not c.allow_empty and not values[c.header]:
-                bad(c.header, "不能为空")
-        out.append((where, values, bad))
+        for header in blank_required(columns, read.values):
+            bad(header, "不能为空")
+        out.append((read.where, values, bad))
     return out
 
 
@@ -309,30 +305,12 @@ def read_inspection_xlsx(path: Path | str) -> tuple[list[InspectionRecord], list
         return [], [f"{path}：文件不存在"]
     if path.suffix.lower() != ".xlsx":
         return [], [f"{path.name}：检查记录应为 .xlsx 文件（旧版 .xls/.et 请在 Excel/WPS 中另存为 .xlsx）"]
-    from openpyxl import load_workbook
-
     try:
-        wb = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a damaged file
-        return [], [f"{path.name}：无法作为 Excel (.xlsx) 文件读取（{type(exc).__name__}），"
-                    "请确认文件未损坏并用 Excel/WPS 另存为 .xlsx"]
-    tables = []
-    try:
-        for ws in wb.worksheets:
-            title = ws.title.strip()
-            if title == HELP_SHEET:
-                continue
-            rows = [(n, row) for n, row in
-                    enumerate(ws.iter_rows(min_row=1, values_only=True), start=1)]
-            # The header is the first non-blank row; a sheet with nothing in it is skipped.
-            start = next((i for i, (_, c) in enumerate(rows)
-                          if any(x not in (None, "") for x in c)), None)
-            if start is None:
-                continue
-            table = Table(title, rows[start][1], rows[start + 1:])
-            tables.append(table)
-    finally:
-        wb.close()
+        sheets = read_xlsx(path, skip=(HELP_SHEET,))
+    except SheetFileError as exc:
+        return [], [str(exc)]
+    tables = [Table(title, *split) for title, rows in sheets
+              if (split := split_header(rows)) is not None]  # a sheet with nothing in it is skipped
     return parse_inspection_tables(tables)
 
 
@@ -340,12 +318,9 @@ def write_inspection_template(path: Path | str) -> Path:
     """An empty record workbook with one example row per sheet, drop-down lists and a 说明
     sheet; what it writes imports back without problems."""
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.worksheet.datavalidation import DataValidation
 
     wb = Workbook()
     wb.remove(wb.active)
-    bold, fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
     lists = {"平台": [p.value for p in Platform], "互动功能": [YES, NO], "有无信息": ["有", "无"]}
     for sheet, columns in _SHEETS.items():
         ws = wb.create_sheet(sheet)
@@ -353,8 +328,7 @@ def write_inspection_template(path: Path | str) -> Path:
         ws.append([c.example for c in columns])
         if sheet == ACCOUNT_SHEET:
             ws.append(list(_MENU_EXAMPLE_ACCOUNT))
-        for cell in ws[1]:
-            cell.font, cell.fill = bold, fill
+        style_header(ws)
         for i, c in enumerate(columns, start=1):
             letter = ws.cell(row=1, column=i).column_letter
             ws.column_dimensions[letter].width = 14 if c.header in lists else 26
@@ -362,33 +336,14 @@ def write_inspection_template(path: Path | str) -> Path:
                 for r in range(2, 500):  # text: Excel keeps codes and partial dates as typed
                     ws.cell(row=r, column=i).number_format = "@"
             if c.header in lists:
-                dv = DataValidation(type="list", formula1='"' + ",".join(lists[c.header]) + '"',
-                                    allow_blank=True, showErrorMessage=True,
-                                    errorTitle="输入无效", error="请从下拉列表中选择")
-                dv.add(f"{letter}2:{letter}1048576")
-                ws.add_data_validation(dv)
+                add_choices(ws, letter, lists[c.header])
         ws.freeze_panes = "A2"
-    ws = wb.create_sheet(HELP_SHEET)
-    ws.append(["工作表", "列名", "是否必填", "填写说明"])
-    for cell in ws[1]:
-        cell.font, cell.fill = bold, fill
-    for sheet, columns in _SHEETS.items():
-        for c in columns:
-            required = "必填" if c.required and not c.allow_empty else ("可空" if c.required else "可选")
-            ws.append([sheet, c.header, required, c.help])
-    ws.append([])
-    for note in (
+    add_help_sheet(wb, HELP_SHEET, (
+        [sheet, c.header, required_label(c), c.help]
+        for sheet, columns in _SHEETS.items() for c in columns
+    ), (
         "1. 第1行为表头，请勿修改列名；第2行为示例，请改为实际检查内容。",
         "2. 检查中发现、名录中没有的账号也填入“账号检查记录”，账号标识码留空，系统将与备案名录比对。",
         "3. 导入前会检查整个文件，发现任何问题都不会导入，并逐条列出问题所在的工作表、行号和列名。",
-    ):
-        ws.append(["注意", None, None, note])
-    for letter, width in zip("ABCD", (14, 14, 10, 80), strict=True):
-        ws.column_dimensions[letter].width = width
-    for row in ws.iter_rows(min_row=2):
-        for cell in row:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
-    return path
+    ), (14, 14, 10, 80))
+    return save_workbook(wb, path)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from govinspect.web.roster.cli import echo_import
 from govinspect.web.setup import django_setup
 
 CLI_LABEL = "命令行"
@@ -90,16 +91,8 @@ def import_(file: Path, round_name: str, by: str | None) -> None:
     django_setup()
     from govinspect.web.review.services import ReviewImportError, import_review
 
-    try:
-        report = import_review(file, _round(round_name), entered_by=_user(by))
-    except ReviewImportError as exc:
-        for line in exc.problems:
-            click.echo(line, err=True)
-        click.echo(f"发现 {len(exc.problems)} 个问题，未导入任何内容。请修改后重新导入。", err=True)
-        raise SystemExit(1) from None
-    click.echo("导入完成。")
-    for line in report.lines():
-        click.echo(line)
+    round_, entered_by = _round(round_name), _user(by)
+    echo_import(lambda: import_review(file, round_, entered_by=entered_by), ReviewImportError)
 
 
 @review.command()

@@ -1,4 +1,6 @@
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -17,12 +19,19 @@ def import_(files: tuple[Path, ...]) -> None:
     django_setup()
     from govinspect.web.roster.services import RosterImportError, import_roster
 
+    echo_import(lambda: import_roster(*files), RosterImportError)
+
+
+def echo_import(run: Callable[[], Any], error: type[Exception]) -> None:
+    """Run an all-or-nothing import and print its report; on ``error`` (which carries
+    ``problems``) print every problem and exit with status 1. Shared with ``review import``."""
     try:
-        report = import_roster(*files)
-    except RosterImportError as exc:
-        for line in exc.problems:
+        report = run()
+    except error as exc:
+        problems: list[str] = exc.problems  # every import error type carries them
+        for line in problems:
             click.echo(line, err=True)
-        click.echo(f"发现 {len(exc.problems)} 个问题，未导入任何内容。请修改后重新导入。", err=True)
+        click.echo(f"发现 {len(problems)} 个问题，未导入任何内容。请修改后重新导入。", err=True)
         raise SystemExit(1) from None
     click.echo("导入完成。")
     for line in report.lines():

@@ -4,10 +4,19 @@ validation live in ``govinspect.core.roster``."""
 from __future__ import annotations
 
 import csv
-import io
 from collections.abc import Sequence
 from pathlib import Path
 
+from govinspect.collect.sheets import (
+    SheetFileError,
+    add_choices,
+    add_help_sheet,
+    check_file,
+    read_csv,
+    read_xlsx,
+    save_workbook,
+    style_header,
+)
 from govinspect.core.roster import (
     ACCOUNT_COLUMNS,
     ACCOUNT_SHEET,
@@ -22,7 +31,9 @@ from govinspect.core.roster import (
     Kind,
     Platform,
     Table,
+    classify_header,
 )
+from govinspect.core.sheets import NumberedRow, required_label, split_header
 from govinspect.core.types import SiteKind
 
 SUFFIXES = (".xlsx", ".csv")
@@ -34,96 +45,42 @@ class RosterFileError(Exception):
 
 def read_tables(path: Path) -> list[Table]:
     path = Path(path)
-    if not path.is_file():
-        raise RosterFileError(f"{path}：文件不存在")
-    suffix = path.suffix.lower()
-    if suffix == ".xlsx":
-        return _read_xlsx(path)
-    if suffix == ".csv":
-        return [_read_csv(path)]
-    if suffix in (".xls", ".et", ".wps"):
-        raise RosterFileError(f"{path.name}：不支持旧版 {suffix} 格式，请在 Excel/WPS 中另存为 .xlsx 后导入")
-    raise RosterFileError(f"{path.name}：不支持的文件类型，请使用 .xlsx 或 .csv 文件")
-
-
-def _read_xlsx(path: Path) -> list[Table]:
-    from openpyxl import load_workbook
-
     try:
-        # read_only streams the sheet (several times faster on big rosters); data_only gives
-        # the cached values of formulas.
-        wb = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a damaged or foreign file
-        raise RosterFileError(f"{path.name}：无法作为 Excel (.xlsx) 文件读取（{type(exc).__name__}），"
-                              "请确认文件未损坏并用 Excel/WPS 另存为 .xlsx") from exc
+        if check_file(path) == ".csv":
+            return [_csv_table(path.name, read_csv(path))]
+        sheets = read_xlsx(path, skip=(HELP_SHEET,))
+    except SheetFileError as exc:
+        raise RosterFileError(str(exc)) from exc
     by_name = {name: kind for kind, name in SHEET_NAMES.items()}
     tables = []
-    for ws in wb.worksheets:
-        title = ws.title.strip()
-        if title == HELP_SHEET:
-            continue
-        # min_row=1: the reader then fills skipped blank rows, so numbers match Excel's.
-        rows = [(n, row) for n, row in
-                enumerate(ws.iter_rows(min_row=1, values_only=True), start=1)]
+    for title, rows in sheets:
         table = _table(title, rows, by_name.get(title))
         if table is not None:
             tables.append(table)
-    wb.close()
     if not tables:
         raise RosterFileError(f"{path.name}：没有找到“{SITE_SHEET}”或“{ACCOUNT_SHEET}”工作表")
     return tables
 
 
-def _table(label: str, rows: list[tuple[int, Sequence[object]]], kind: Kind | None) -> Table | None:
+def _table(label: str, rows: list[NumberedRow], kind: Kind | None) -> Table | None:
     """The header is the first non-blank row; other sheets count only if their header names a
     roster (a sheet of notes is skipped)."""
-    start = next((i for i, (_, cells) in enumerate(rows)
-                  if any(c not in (None, "") for c in cells)), None)
-    if start is None:
+    split = split_header(rows)
+    if split is None:
         return Table(label, (), [], kind) if kind else None
-    table = Table(label, rows[start][1], rows[start + 1:], kind)
-    if kind is None:
-        from govinspect.core.roster import classify_header
-
-        if classify_header(table.header) is None:
-            return None
+    table = Table(label, *split, kind)
+    if kind is None and classify_header(table.header) is None:
+        return None
     return table
 
 
-def decode_csv(data: bytes) -> str:
-    """UTF-8 (with or without BOM) or GBK/GB18030, as Excel and WPS save them."""
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(data).best()
-    if best is None:
-        raise UnicodeDecodeError("unknown", data[:1], 0, 1, "no encoding fits")
-    return str(best)
-
-
-def _read_csv(path: Path) -> Table:
-    data = path.read_bytes()
-    try:
-        if b"\x00" in data:
-            raise ValueError("binary")
-        text = decode_csv(data)
-        first_line = text.split("\n", 1)[0]
-        # Excel's "Unicode text" export is tab-separated; everything else uses commas.
-        delimiter = "\t" if "\t" in first_line and "," not in first_line else ","
-        rows = [(n, row) for n, row in
-                enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), start=1)]
-    except (ValueError, csv.Error) as exc:
-        raise RosterFileError(f"{path.name}：无法作为 CSV 文本文件读取，请确认是 UTF-8 或 GBK 编码的 CSV") from exc
-    table = _table(path.name, rows, None)
+def _csv_table(name: str, rows: list[NumberedRow]) -> Table:
+    table = _table(name, rows, None)
     if table is None:
-        if not any(cells for _, cells in rows):
-            raise RosterFileError(f"{path.name}：文件是空的")
-        header = next(cells for _, cells in rows if any(cells))
-        return Table(path.name, header, [], None)  # the parser reports the unknown header
+        split = split_header(rows)
+        if split is None:
+            raise RosterFileError(f"{name}：文件是空的")
+        return Table(name, split[0], [], None)  # the parser reports the unknown header
     return table
 
 
@@ -141,13 +98,9 @@ def write_workbook(path: Path, sites: Sequence[Sequence[str]], accounts: Sequenc
                    *, help_sheet: bool = True) -> Path:
     """Both roster sheets with drop-down lists, and (optionally) a 说明 sheet."""
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.worksheet.datavalidation import DataValidation
 
     wb = Workbook()
     wb.remove(wb.active)
-    bold = Font(bold=True)
-    fill = PatternFill("solid", fgColor="DDEBF7")
     lists = {
         "网站类型": [k.value for k in SiteKind],
         "平台": [p.value for p in Platform],
@@ -156,9 +109,7 @@ def write_workbook(path: Path, sites: Sequence[Sequence[str]], accounts: Sequenc
     for kind, columns, rows in ((Kind.SITE, SITE_COLUMNS, sites), (Kind.ACCOUNT, ACCOUNT_COLUMNS, accounts)):
         ws = wb.create_sheet(SHEET_NAMES[kind])
         ws.append([c.header for c in columns])
-        for cell in ws[1]:
-            cell.font = bold
-            cell.fill = fill
+        style_header(ws)
         for row in rows:
             ws.append(list(row))
         for i, c in enumerate(columns, start=1):
@@ -169,39 +120,20 @@ def write_workbook(path: Path, sites: Sequence[Sequence[str]], accounts: Sequenc
                 for r in range(2, max(len(rows) + 2, 1000)):
                     ws.cell(row=r, column=i).number_format = "@"
             if c.header in lists:
-                dv = DataValidation(type="list", formula1='"' + ",".join(lists[c.header]) + '"',
-                                    allow_blank=True, showErrorMessage=True,
-                                    errorTitle="输入无效", error="请从下拉列表中选择")
-                dv.add(f"{letter}2:{letter}1048576")
-                ws.add_data_validation(dv)
+                add_choices(ws, letter, lists[c.header])
         ws.freeze_panes = "A2"
     if help_sheet:
-        ws = wb.create_sheet(HELP_SHEET)
-        ws.append(["工作表", "列名", "是否必填", "填写说明"])
-        for cell in ws[1]:
-            cell.font = bold
-            cell.fill = fill
-        for kind, columns in ((Kind.SITE, SITE_COLUMNS), (Kind.ACCOUNT, ACCOUNT_COLUMNS)):
-            for c in columns:
-                required = "必填" if c.required and not c.allow_empty else ("可空" if c.required else "可选")
-                ws.append([SHEET_NAMES[kind], c.header, required, c.help])
-        ws.append([])
-        for note in (
+        add_help_sheet(wb, HELP_SHEET, (
+            [SHEET_NAMES[kind], c.header, required_label(c), c.help]
+            for kind, columns in ((Kind.SITE, SITE_COLUMNS), (Kind.ACCOUNT, ACCOUNT_COLUMNS))
+            for c in columns
+        ), (
             "1. 每个工作表第1行为表头，请勿修改列名；第2行起每行一条记录，模板中的第2行为示例，请改为实际内容。",
             "2. 两个工作表可只填其一；也可分别另存为 CSV（UTF-8 或 GBK 编码）导入。",
             "3. 导入前会检查整个文件，发现任何问题都不会导入，并逐条列出问题所在的工作表、行号和列名。",
             "4. 按标识码更新：已有的网站或账号会被更新，重复导入同一文件不会产生重复记录。",
-        ):
-            ws.append(["注意", None, None, note])
-        for letter, width in zip("ABCD", (12, 14, 10, 80), strict=True):
-            ws.column_dimensions[letter].width = width
-        for row in ws.iter_rows(min_row=2):
-            for cell in row:
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
-    return path
+        ), (12, 14, 10, 80))
+    return save_workbook(wb, path)
 
 
 def template_rows() -> tuple[list[list[str]], list[list[str]]]:
