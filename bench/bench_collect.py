@@ -2,6 +2,7 @@
 run of one 100k-page site (not a test; run by hand):
 
     uv run python bench/bench_collect.py compare [SITES] [PAGES] [PER_HOST] [--cold]
+                                                 [--workers=N]  (default: CPU count)
     uv run python bench/bench_collect.py memory [PAGES] [--cold]
 
 The server generates pages on the fly (deterministic; page i links pages 2i+1, 2i+2 and a few
@@ -13,6 +14,7 @@ server.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import subprocess
@@ -20,7 +22,6 @@ import sys
 import tempfile
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from govinspect.collect.crawl import sites_to_json
@@ -30,60 +31,80 @@ from govinspect.core.types import SiteKind, SiteRef
 FILLER = ("<p>" + "石市人民政府办公室关于做好政务公开工作的通知。" * 30 + "</p>").encode()
 
 
-def make_handler(n_pages: int):
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-        wbufsize = 1 << 16
-        disable_nagle_algorithm = True
-
-        def do_GET(self):  # noqa: N802
-            self.answer(head_only=False)
-
-        def do_HEAD(self):  # noqa: N802
-            # No body after a HEAD answer: stray bytes would corrupt the kept-alive connection.
-            self.answer(head_only=True)
-
-        def answer(self, head_only: bool) -> None:
-            path = self.path
-            i = 0 if path == "/" else int(path[2:-5]) if path.startswith("/p") else -1
-            if not 0 <= i < n_pages:
-                body, status = b"<html><title>404</title></html>", 404
-            else:
-                links = "".join(f'<a href="/p{j}.html">第{j}篇</a>'
-                                for j in (2 * i + 1, 2 * i + 2, i // 2, i // 3, i // 5)
-                                if 0 < j < n_pages)
-                links += "".join(f'<a href="/p{(i * 7 + k) % n_pages or 1}.html">相关{k}</a>'
-                                 for k in range(10))
-                body = (f"<html><head><meta charset='utf-8'><title>第{i}页</title></head><body>"
-                        f"{links}").encode() + FILLER + b"</body></html>"
-                status = 200
-            self.send_response(status)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(body)))
-            # LinkChecker caps itself at 10 requests/s per host unless the server opts in.
-            self.send_header("LinkChecker", "allow")
-            self.end_headers()
-            if not head_only:
-                self.wfile.write(body)
-
-        def log_message(self, *a):
-            pass
-
-    return Handler
+def page_body(i: int, n_pages: int) -> tuple[int, bytes]:
+    """(status, body) of page i of a synthetic site: deterministic, ~15 links, ~3 KB."""
+    if not 0 <= i < n_pages:
+        return 404, b"<html><title>404</title></html>"
+    links = "".join(f'<a href="/p{j}.html">第{j}篇</a>'
+                    for j in (2 * i + 1, 2 * i + 2, i // 2, i // 3, i // 5) if 0 < j < n_pages)
+    links += "".join(f'<a href="/p{(i * 7 + k) % n_pages or 1}.html">相关{k}</a>'
+                     for k in range(10))
+    return 200, (f"<html><head><meta charset='utf-8'><title>第{i}页</title></head><body>"
+                 f"{links}").encode() + FILLER + b"</body></html>"
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    request_queue_size = 1024
+def page_index(path: str) -> int:
+    if path == "/":
+        return 0
+    if path.startswith("/p") and path.endswith(".html") and path[2:-5].isdigit():
+        return int(path[2:-5])
+    return -1
 
 
-def serve(ips: list[str], n_pages: int) -> tuple[int, list[_Server]]:
-    first = _Server((ips[0], 0), make_handler(n_pages))
-    port = first.server_address[1]
-    servers = [first] + [_Server((ip, port), make_handler(n_pages)) for ip in ips[1:]]
-    for s in servers:
-        threading.Thread(target=s.serve_forever, daemon=True).start()
-    return port, servers
+class _SiteProtocol(asyncio.Protocol):
+    """A minimal HTTP/1.1 keep-alive server: the bench measures the crawlers, so the server
+    (in this process, on the same cores) must cost as little CPU per request as possible.
+    Answers are built once per path and cached; GET and HEAD only; no pipelining needed."""
+
+    def __init__(self, n_pages: int, cache: dict):
+        self.n_pages, self.cache, self.buf = n_pages, cache, b""
+
+    def connection_made(self, transport):
+        self.transport = transport
+
+    def data_received(self, data: bytes) -> None:
+        self.buf += data
+        while b"\r\n\r\n" in self.buf:
+            head, self.buf = self.buf.split(b"\r\n\r\n", 1)
+            method, path = head.split(b" ", 2)[:2]
+            key = (method == b"HEAD", path)
+            answer = self.cache.get(key)
+            if answer is None:
+                status, body = page_body(page_index(path.decode("latin-1")), self.n_pages)
+                # LinkChecker caps itself at 10 requests/s per host unless the server opts in.
+                answer = (f"HTTP/1.1 {status} {'OK' if status == 200 else 'Not Found'}\r\n"
+                          "Content-Type: text/html; charset=utf-8\r\n"
+                          f"Content-Length: {len(body)}\r\nLinkChecker: allow\r\n\r\n"
+                          ).encode() + (b"" if key[0] else body)  # HEAD: no body
+                self.cache[key] = answer
+            self.transport.write(answer)
+
+
+class _Servers:
+    def __init__(self, loop, servers):
+        self.loop, self.servers = loop, servers
+
+    def shutdown(self) -> None:
+        for s in self.servers:
+            self.loop.call_soon_threadsafe(s.close)
+        self.loop.call_soon_threadsafe(self.loop.stop)
+
+
+def serve(ips: list[str], n_pages: int) -> tuple[int, list[_Servers]]:
+    """Serve the synthetic sites on ``ips`` (same port) from an event loop in a thread."""
+    loop = asyncio.new_event_loop()
+    cache: dict = {}
+
+    def factory():
+        return _SiteProtocol(n_pages, cache)
+
+    first = loop.run_until_complete(loop.create_server(factory, ips[0], 0, backlog=1024))
+    port = first.sockets[0].getsockname()[1]
+    servers = [first] + [loop.run_until_complete(loop.create_server(factory, ip, port,
+                                                                     backlog=1024))
+                         for ip in ips[1:]]
+    threading.Thread(target=loop.run_forever, daemon=True).start()
+    return port, [_Servers(loop, servers)]
 
 
 # Both tools are Python. With PYTHONDONTWRITEBYTECODE set (as on the development machine) every
@@ -92,6 +113,9 @@ def serve(ips: list[str], n_pages: int) -> tuple[int, list[_Server]]:
 # outside the repository, filled by an untimed warm-up (``--cold`` skips both).
 PYCACHE = Path(tempfile.gettempdir()) / "govinspect-bench-pycache"
 COLD = "--cold" in sys.argv
+# govinspect's worker processes (sites sharded across them); LinkChecker has threads only.
+WORKERS = next((int(a.split("=", 1)[1]) for a in sys.argv if a.startswith("--workers=")),
+               os.cpu_count() or 1)
 
 
 def child_env() -> dict[str, str]:
@@ -109,9 +133,13 @@ def warm_up(cmds: list[list[str]]) -> None:
                            stderr=subprocess.DEVNULL, check=False)
 
 
+SERVER_CPU: list[float] = []
+
+
 def run_child(cmd: list[str], sample: list | None = None) -> tuple[float, float, float]:
-    """(wall s, CPU s, peak RSS MB) of a child process (wait4 rusage)."""
-    t0 = time.monotonic()
+    """(wall s, CPU s, peak RSS MB) of a child process (wait4 rusage); the CPU the server in
+    this process spent meanwhile goes to SERVER_CPU."""
+    t0, own0 = time.monotonic(), time.process_time()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                             env=child_env())
     if sample is not None:
@@ -127,16 +155,18 @@ def run_child(cmd: list[str], sample: list | None = None) -> tuple[float, float,
         threading.Thread(target=watch, daemon=True).start()
     _, status, ru = os.wait4(proc.pid, 0)
     wall = time.monotonic() - t0
+    SERVER_CPU.append(time.process_time() - own0)
     return wall, ru.ru_utime + ru.ru_stime, ru.ru_maxrss / 1024
 
 
-def govinspect_cmd(tmp: Path, urls: list[str], per_host: int) -> tuple[list[str], Path]:
+def govinspect_cmd(tmp: Path, urls: list[str], per_host: int,
+                   workers: int = 1) -> tuple[list[str], Path]:
     sites = [SiteRef(code=f"37000{k:05d}", name=f"站点{k}", homepage=u, kind=SiteKind.DEPARTMENT,
                      hosts=(u.split("//")[1].split(":")[0],)) for k, u in enumerate(urls)]
     options = CollectOptions(allow_private=True, download_delay=0.0, autothrottle=False,
                              obey_robots=False, per_host_concurrency=per_host, retry_times=0,
                              max_pages_per_site=10**7, max_depth=10**6, probe_transport=False,
-                             total_concurrency=per_host * len(urls))
+                             total_concurrency=per_host * len(urls), workers=workers)
     (tmp / "sites.json").write_text(sites_to_json(sites), encoding="utf-8")
     (tmp / "options.json").write_text(json.dumps(options.to_dict()), encoding="utf-8")
     out = tmp / "out"
@@ -156,7 +186,7 @@ def compare(n_sites: int, n_pages: int, per_host: int) -> None:
     urls = [f"http://{ip}:{port}/" for ip in ips]
     with tempfile.TemporaryDirectory() as t:
         tmp = Path(t)
-        cmd, out = govinspect_cmd(tmp, urls, per_host)
+        cmd, out = govinspect_cmd(tmp, urls, per_host, WORKERS)
         g_wall, g_cpu, g_rss = run_child(cmd)
         pages = json.loads((out / "summary.json").read_text())["pages_total"]
         # LinkChecker has no per-host limit: threads = per-host concurrency × sites, one host
@@ -171,11 +201,13 @@ def compare(n_sites: int, n_pages: int, per_host: int) -> None:
         s.shutdown()
     print(f"sites={n_sites} pages/site={n_pages} per-host concurrency={per_host} "
           f"cores={os.cpu_count()} (server shares them) "
-          f"bytecode={'compiled each run' if COLD else 'cached'}")
+          f"bytecode={'compiled each run' if COLD else 'cached'} govinspect workers={WORKERS}")
     print(f"govinspect : pages={pages} wall={g_wall:.1f}s pages/s={pages / g_wall:.0f} "
           f"cpu={g_cpu:.1f}s peak_rss={g_rss:.0f}MB")
     print(f"linkchecker: pages={n_sites * n_pages} wall={l_wall:.1f}s "
           f"pages/s={n_sites * n_pages / l_wall:.0f} cpu={l_cpu:.1f}s peak_rss={l_rss:.0f}MB")
+    print(f"server cpu during govinspect={SERVER_CPU[-2]:.1f}s, "
+          f"during linkchecker={SERVER_CPU[-1]:.1f}s")
     print(f"ratio pages/s govinspect/linkchecker = {(pages / g_wall) / (n_sites * n_pages / l_wall):.2f}; "
           f"cpu ratio = {l_cpu / g_cpu:.2f}")
 
@@ -197,7 +229,7 @@ def memory(n_pages: int) -> None:
 
 if __name__ == "__main__":
     mode = sys.argv[1] if len(sys.argv) > 1 else "compare"
-    args = [int(a) for a in sys.argv[2:] if a != "--cold"]
+    args = [int(a) for a in sys.argv[2:] if not a.startswith("--")]
     if mode == "memory":
         memory(*(args or [100_000]))
     else:

@@ -5,6 +5,7 @@ Runs ``collect_sites`` in this (fresh) process: one Twisted reactor per process.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import logging
 import sys
@@ -24,6 +25,10 @@ def _progress_line(event: ProgressEvent) -> None:
               f"已检查 {event.links_checked}", file=sys.stderr, flush=True)
 
 
+def _progress_json(event: ProgressEvent) -> None:
+    print(json.dumps(dataclasses.asdict(event), ensure_ascii=False), flush=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m govinspect.collect",
                                      description="采集网站：抓取页面写入 WARC，并检查所有链接的状态")
@@ -31,6 +36,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("out_dir", type=Path, help="输出目录（须为空）")
     parser.add_argument("--options", type=Path, help="采集选项 JSON（CollectOptions 的字段）")
     parser.add_argument("--quiet", action="store_true", help="不输出进度")
+    parser.add_argument("--progress-json", action="store_true",
+                        help="进度以 JSON 行写到标准输出（供并行采集的主进程汇总）")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
@@ -45,8 +52,9 @@ def main(argv: list[str] | None = None) -> int:
                 options = CollectOptions.from_dict(data)
             except (TypeError, ValueError) as e:
                 raise CollectError(f"采集选项文件 {args.options} 有误：{e}") from e
-        summary = collect_sites(sites, args.out_dir, options,
-                                None if args.quiet else _progress_line)
+        report = (_progress_json if args.progress_json
+                  else None if args.quiet else _progress_line)
+        summary = collect_sites(sites, args.out_dir, options, report)
     except CollectError as e:
         print(f"错误：{e}", file=sys.stderr)
         return 2

@@ -92,9 +92,16 @@ def build_settings(options: CollectOptions, out_dir: Path) -> dict[str, Any]:
         # One item per page and a synchronous pipeline: Scrapy's default (100) starts 100
         # worker tasks for every callback's output, which costs more than the page itself.
         "CONCURRENT_ITEMS": 4,
-        "DEPTH_LIMIT": 0,  # depth is bounded by the ledger (max_depth), per site
-        # Breadth first, so that caps keep the pages nearest the homepage.
-        "DEPTH_PRIORITY": 1,
+        # Depth (bounded by the ledger, per site), breadth-first priorities, Referer and the
+        # URL length bound are set by the spider as it makes each request (spider.py);
+        # Scrapy's middlewares for them, and the meta-copy debugging aid, each wrapped every
+        # callback's output in another async generator.
+        "SPIDER_MIDDLEWARES": {
+            "scrapy.spidermiddlewares.referer.RefererMiddleware": None,
+            "scrapy.spidermiddlewares.urllength.UrlLengthMiddleware": None,
+            "scrapy.spidermiddlewares.depth.DepthMiddleware": None,
+            "scrapy.spidermiddlewares.metacopy.MetaCopyDetectionMiddleware": None,
+        },
         "SCHEDULER_MEMORY_QUEUE": "scrapy.squeues.FifoMemoryQueue",
         "SCHEDULER_DISK_QUEUE": "scrapy.squeues.PickleFifoDiskQueue",
         "SCHEDULER_PRIORITY_QUEUE": "scrapy.pqueues.DownloaderAwarePriorityQueue",
@@ -105,6 +112,9 @@ def build_settings(options: CollectOptions, out_dir: Path) -> dict[str, Any]:
             f"{pkg}.middlewares.WarcMiddleware": 950,
             # Request/response byte counts for the stats we never read: a header walk per hop.
             "scrapy.downloadermiddlewares.stats.DownloaderStats": None,
+            # Scope is the ledger's (the spider has no allowed_domains); no HTTP auth.
+            "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
+            "scrapy.downloadermiddlewares.httpauth.HttpAuthMiddleware": None,
         },
         # Scrapy's, with the per-host limit kept under asyncio (see PoliteDownloader).
         "DOWNLOADER": f"{pkg}.middlewares.PoliteDownloader",
@@ -281,6 +291,10 @@ def collect_sites(
     options = options or CollectOptions()
     out_dir = Path(out_dir)
     _validate(sites)
+    if options.workers > 1 and len(sites) > 1:
+        from govinspect.collect.shards import collect_sharded
+
+        return collect_sharded(sites, out_dir, options, progress, _prepare_out_dir)
     if _reactor_already_ran():
         raise CollectError("本进程已运行过一次采集（Twisted reactor 不能重启）；"
                            "请改用 python -m govinspect.collect 或 collect_sites_subprocess")
@@ -379,25 +393,26 @@ def _write_links(out_dir: Path, ledger: Ledger) -> int:
     with open(pending, encoding="utf-8") as src, \
             open(part, "w", encoding="utf-8", buffering=1 << 20) as dst:
         for line in src:
-            site, parent, url, key, text, cls, kind = json.loads(line)
-            found = ledger.status.get(key)
+            site, parent, page_links = json.loads(line)
             summary = ledger.sites[site].summary
-            if found is None:
-                summary.unchecked_links += 1
-                continue
-            status, failure = found
-            dst.write(json.dumps({
-                "site_code": site, "parent_url": parent, "url": url, "text": text,
-                "link_class": cls, "resource_kind": kind, "status": status,
-                "failure": failure.value if failure else None,
-            }, ensure_ascii=False))
-            dst.write("\n")
-            total += 1
-            summary.link_checks += 1
-            if failure is LinkFailure.BLOCKED:
-                summary.blocked_links += 1
-            elif failure is not None:
-                summary.broken_links += 1
+            for url, key, text, cls, kind in page_links:
+                found = ledger.status.get(key)
+                if found is None:
+                    summary.unchecked_links += 1
+                    continue
+                status, failure = found
+                dst.write(json.dumps({
+                    "site_code": site, "parent_url": parent, "url": url, "text": text,
+                    "link_class": cls, "resource_kind": kind, "status": status,
+                    "failure": failure.value if failure else None,
+                }, ensure_ascii=False))
+                dst.write("\n")
+                total += 1
+                summary.link_checks += 1
+                if failure is LinkFailure.BLOCKED:
+                    summary.blocked_links += 1
+                elif failure is not None:
+                    summary.broken_links += 1
     os.replace(part, out_dir / LINKS)
     return total
 

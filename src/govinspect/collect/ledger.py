@@ -152,7 +152,8 @@ class Ledger:
     def restore(self, events: Iterable[list], captures: Iterable[dict],
                 links: Iterable[list]) -> None:
         """Rebuild the state of an interrupted run from its journal, its capture lines and
-        its link occurrences (all already cut back to their last complete line)."""
+        its link lines (one per page: [site, parent, [[url, key, text, cls, kind] …]]), all
+        already cut back to their last complete line."""
         self.resumed = True
         wanted: dict[str, tuple[str, str, int, str | None]] = {}
         for ev in events:
@@ -200,7 +201,8 @@ class Ledger:
         for k, (code, url, depth, parent) in wanted.items():
             if k not in self.sites[code].done:
                 self.sites[code].frontier[k] = (url, depth, parent)
-        for site, _parent, url, key, _text, cls, kind in links:
+        for site, _parent, url, key, _text, cls, kind in (
+                [site, parent, *link] for site, parent, page in links for link in page):
             st = self.sites[site]
             st.links_found += 1
             if key in self.status or key in st.frontier:

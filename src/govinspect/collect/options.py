@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
@@ -50,7 +51,10 @@ class CollectOptions:
     https_port: int = 443
     # Extra CA certificates (PEM) trusted besides the system's, e.g. a province's private CA.
     tls_ca_file: str | None = None
-    total_concurrency: int = 64
+    total_concurrency: int = 64  # over all hosts (split between workers)
+    # Worker processes, sites sharded across them (collect/shards.py): one Scrapy process
+    # keeps one core busy. Per-host politeness is the same for any number.
+    workers: int = 1  # the round CLI and the demo use default_workers()
     log_level: str = "WARNING"
     # Raw Scrapy settings, applied last (they win over everything above).
     scrapy_settings: dict[str, Any] = field(default_factory=dict)
@@ -123,3 +127,8 @@ class CollectSummary:
     def from_dict(cls, data: dict[str, Any]) -> CollectSummary:
         sites = {code: SiteSummary(**s) for code, s in data["sites"].items()}
         return cls(**{**data, "sites": sites})
+
+
+def default_workers() -> int:
+    """One collect worker per core, at most 8 (past that, politeness bounds a round)."""
+    return max(1, min(8, os.cpu_count() or 1))

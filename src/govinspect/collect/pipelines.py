@@ -68,10 +68,9 @@ class CollectPipeline:
             ledger.sites[site].summary.attachments += 1
         else:
             parent = item["parent"]
-            if item["links"]:
-                self._files[LINKS_PENDING].write("".join(
-                    json.dumps([site, parent, url, key, text, cls, kind], ensure_ascii=False)
-                    + "\n" for url, key, text, cls, kind in item["links"]))
+            if item["links"]:  # one line per page: [site, parent, [[url, key, text, cls, kind] …]]
+                self._files[LINKS_PENDING].write(
+                    json.dumps([site, parent, item["links"]], ensure_ascii=False) + "\n")
             self._files[CAPTURES_PART].write(
                 json.dumps(item["capture"], ensure_ascii=False) + "\n")
             ledger.page_done(site, len(item["links"]))

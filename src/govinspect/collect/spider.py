@@ -59,6 +59,8 @@ def _fingerprint(page: ParsedPage, pattern: str) -> str:
 class GovSpider(scrapy.Spider):
     name = "govinspect"
 
+    max_url_length = 2083  # URL_LENGTH_LIMIT
+
     def __init__(self, ledger: Ledger, **kwargs: Any):
         super().__init__(**kwargs)
         self.ledger = ledger
@@ -67,23 +69,31 @@ class GovSpider(scrapy.Spider):
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> GovSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.max_url_length = crawler.settings.getint("URL_LENGTH_LIMIT", 2083)
         crawler.signals.connect(spider.idle, signal=signals.spider_idle)
         return spider
 
     # --- requests ---------------------------------------------------------------------
+    # Breadth first (caps keep the pages nearest the homepage): priority −depth, checks one
+    # below the pages of their depth; a visitor's Referer (the linking page, not on an
+    # https → http step). Set here instead of by Scrapy's Depth and Referer spider
+    # middlewares: each wraps every callback's output in another async generator.
     def page_request(self, code: str, url: str, key: str, depth: int,
-                     parent: str | None = None) -> scrapy.Request:
+                     parent: str | None = None, referer: str | None = None) -> scrapy.Request:
         # dont_filter: the ledger dedupes per site; Scrapy's dupefilter would silently drop
         # a redirect to an already-seen URL and leave the link without a status.
         return scrapy.Request(url, callback=self.parse_page, errback=self.page_failed,
-                              dont_filter=True,
+                              dont_filter=True, priority=-depth,
+                              headers=_referer(referer, url),
                               meta={ROLE: "page", "gi_site": code, "gi_key": key,
                                     "gi_depth": depth, "gi_parent": parent})
 
-    def check_request(self, url: str, key: str, method: str = "HEAD") -> scrapy.Request:
+    def check_request(self, url: str, key: str, method: str = "HEAD", depth: int = 0,
+                      referer: str | None = None) -> scrapy.Request:
         # One check of a linked URL is what a visitor's click does: robots.txt is not asked.
         return scrapy.Request(url, method=method, callback=self.check_done,
-                              errback=self.check_failed, dont_filter=True, priority=-1,
+                              errback=self.check_failed, dont_filter=True,
+                              priority=-1 - depth, headers=_referer(referer, url),
                               meta={ROLE: "check", "gi_key": key,
                                     "dont_obey_robotstxt": True})
 
@@ -103,10 +113,12 @@ class GovSpider(scrapy.Spider):
                                    datetime.fromisoformat(date).isoformat() if date else "")
         return cls(url=url, status=status, headers=h, body=body, request=request)
 
-    def attachment_request(self, code: str, url: str, key: str) -> scrapy.Request:
+    def attachment_request(self, code: str, url: str, key: str, depth: int = 0,
+                           referer: str | None = None) -> scrapy.Request:
         # Fetched like a visitor's click (robots.txt not asked), archived up to the cap.
         return scrapy.Request(url, callback=self.attachment_done, errback=self.check_failed,
-                              dont_filter=True, priority=-1,
+                              dont_filter=True, priority=-1 - depth,
+                              headers=_referer(referer, url),
                               meta={ROLE: "attachment", "gi_site": code, "gi_key": key,
                                     "dont_obey_robotstxt": True})
 
@@ -119,9 +131,7 @@ class GovSpider(scrapy.Spider):
                            for key, (url, d, parent) in st.frontier.items()),
                           key=lambda t: t[0])
             for depth, code, key, url, parent in todo:
-                req = self.page_request(code, url, key, depth, parent)
-                req.meta["depth"] = depth
-                req.priority = -depth
+                req = self.page_request(code, url, key, depth, parent, referer=parent)
                 if key in ledger.replay:
                     for out in self.parse_page(self._from_warc(req, *ledger.replay[key])):
                         yield out
@@ -166,7 +176,7 @@ class GovSpider(scrapy.Spider):
             pag = pagination(response.url)
             if pag is not None:
                 st.guard.observe(response.url, _fingerprint(page, pag[0]))
-            yield from self._follow(code, depth, original, page, links)
+            yield from self._follow(code, depth, original, page, links, response.url)
         warc_file, warc_offset, digest, fetched = meta.get("gi_warc", ("", -1, "", ""))
         yield {
             "site": code,
@@ -188,31 +198,40 @@ class GovSpider(scrapy.Spider):
         }
 
     def _follow(self, code: str, depth: int, parent: str, page: ParsedPage,
-                links: list[list[str]]) -> Iterator[scrapy.Request]:
+                links: list[list[str]], referer: str) -> Iterator[scrapy.Request]:
         st = self.ledger.sites[code]
+        d = depth + 1
         for link in page.links:
+            if len(link.url) > self.max_url_length:
+                # Browsers and servers refuse such URLs; listed as a link, never requested
+                # (it stays unchecked, with a note), as Scrapy's UrlLength middleware did.
+                if link.tag not in FOLLOWED_FRAMES:
+                    links.append([link.url, url_key(link.url), link.text,
+                                  link_class(host_of(link.url), st.hosts, st.domains).value,
+                                  resource_kind(link.url, link.tag).value])
+                continue
             host = host_of(link.url)
             cls = link_class(host, st.hosts, st.domains)
             key = url_key(link.url)
             if link.tag in FOLLOWED_FRAMES:
                 if cls is LinkClass.IN_SITE and \
-                        self.ledger.want_page(code, key, depth + 1, link.url, parent):
-                    yield self.page_request(code, link.url, key, depth + 1, parent)
+                        self.ledger.want_page(code, key, d, link.url, parent):
+                    yield self.page_request(code, link.url, key, d, parent, referer)
                 continue
             kind = resource_kind(link.url, link.tag)
             links.append([link.url, key, link.text, cls.value, kind.value])
             if cls is LinkClass.IN_SITE and kind is ResourceKind.PAGE:
-                if self.ledger.want_page(code, key, depth + 1, link.url, parent):
-                    yield self.page_request(code, link.url, key, depth + 1, parent)
+                if self.ledger.want_page(code, key, d, link.url, parent):
+                    yield self.page_request(code, link.url, key, d, parent, referer)
                 elif key not in st.seen:
                     st.deferred.setdefault(key, link.url)
             elif self.ledger.want_check(key):
                 if cls is LinkClass.IN_SITE and kind is ResourceKind.ATTACHMENT \
                         and self.archive_attachments \
                         and url_extension(link.url) in ARCHIVED_ATTACHMENTS:
-                    yield self.attachment_request(code, link.url, key)
+                    yield self.attachment_request(code, link.url, key, d, referer)
                 else:
-                    yield self.check_request(link.url, key)
+                    yield self.check_request(link.url, key, depth=d, referer=referer)
 
     def page_failed(self, failure: Any) -> Iterator[Any]:
         request = failure.request
@@ -309,3 +328,8 @@ class GovSpider(scrapy.Spider):
             raise DontCloseSpider
 
 
+def _referer(referer: str | None, url: str) -> dict[str, str] | None:
+    """The Referer a browser sends (no-referrer-when-downgrade): none from https to http."""
+    if not referer or (referer.startswith("https:") and url.startswith("http:")):
+        return None
+    return {"Referer": referer.split("#", 1)[0]}

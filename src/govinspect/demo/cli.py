@@ -116,6 +116,7 @@ def _run_round(server, out_dir: Path, t: datetime, console, probe_seconds: float
     from rich.table import Table
 
     from govinspect.collect.crawl import CollectOptions
+    from govinspect.collect.options import default_workers
     from govinspect.web.roster.services import import_roster
     from govinspect.web.rounds.cli import crawl_progress
     from govinspect.web.rounds.services import (
@@ -135,7 +136,7 @@ def _run_round(server, out_dir: Path, t: datetime, console, probe_seconds: float
                              # The demo network serves no TLS yet, so transport facts would
                              # only say "no HTTPS" for every site; leave them unmeasured.
                              probe_transport=False,
-                             per_host_concurrency=2)
+                             per_host_concurrency=2, workers=default_workers())
     prober = _start_prober(round_, dict(server.resolve), probe_seconds) if probe_seconds else None
     with crawl_progress() as progress:
         collect_round(round_, options, progress=progress)

@@ -50,10 +50,13 @@ def create(name: str, reference_time: str, indicator_set: str, site_codes: tuple
 @click.option("--resolve", "resolve", multiple=True, metavar="HOST=IP",
               help="仅用于测试环境：将主机名解析到指定地址（封闭解析，其余主机视为无法解析）")
 @click.option("--allow-private", is_flag=True, help="允许访问内网和本机地址（仅演示和测试）")
-def run(name: str, resolve: tuple[str, ...], allow_private: bool) -> None:
+@click.option("--workers", type=click.IntRange(min=0), default=0, show_default=True,
+              help="并行采集进程数（网站分组采集，每个网站只由一个进程访问）；0 表示按 CPU 核数")
+def run(name: str, resolve: tuple[str, ...], allow_private: bool, workers: int) -> None:
     """采集并分析一个检查轮次的全部网站。"""
     django_setup()
     from govinspect.collect.crawl import CollectOptions
+    from govinspect.collect.options import default_workers
     from govinspect.web.rounds.models import Round
     from govinspect.web.rounds.services import analyse_round, collect_round
 
@@ -66,7 +69,8 @@ def run(name: str, resolve: tuple[str, ...], allow_private: bool) -> None:
         if not sep:
             raise click.BadParameter(f"--resolve 应写作 主机名=IP：{pair}")
         mapping[host.strip()] = ip.strip()
-    options = CollectOptions(resolve=mapping or None, allow_private=allow_private)
+    options = CollectOptions(resolve=mapping or None, allow_private=allow_private,
+                             workers=workers or default_workers())
     with crawl_progress() as progress:
         collect_round(round_, options, progress=progress)
     findings = analyse_round(round_)
