@@ -134,28 +134,51 @@ def warm_up(cmds: list[list[str]]) -> None:
 
 
 SERVER_CPU: list[float] = []
+TREE_RSS: list[float] = []  # peak summed RSS (MB) of each child and its descendants
+
+
+def _tree_rss_mb(root: int) -> float:
+    """RSS of ``root`` and all its descendants (worker processes), from /proc."""
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+            total += int(status.split("VmRSS:")[1].split()[0]) if "VmRSS:" in status else 0
+            for task in os.listdir(f"/proc/{pid}/task"):
+                todo += [int(c) for c in
+                         Path(f"/proc/{pid}/task/{task}/children").read_text().split()]
+        except (OSError, ValueError):
+            continue
+    return total / 1024
 
 
 def run_child(cmd: list[str], sample: list | None = None) -> tuple[float, float, float]:
-    """(wall s, CPU s, peak RSS MB) of a child process (wait4 rusage); the CPU the server in
-    this process spent meanwhile goes to SERVER_CPU."""
+    """(wall s, CPU s, peak RSS MB of the largest process) of a child process (wait4
+    rusage: its CPU includes its workers'); the summed peak of its process tree goes to
+    TREE_RSS, the CPU the server in this process spent meanwhile to SERVER_CPU."""
     t0, own0 = time.monotonic(), time.process_time()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                             env=child_env())
-    if sample is not None:
-        def watch():
-            while proc.poll() is None:
-                try:
-                    rss = int(Path(f"/proc/{proc.pid}/status").read_text().split("VmRSS:")[1]
-                              .split()[0]) / 1024
-                    sample.append((round(time.monotonic() - t0, 1), round(rss)))
-                except (OSError, IndexError):
-                    pass
-                time.sleep(2)
-        threading.Thread(target=watch, daemon=True).start()
+    peak = [0.0]
+
+    def watch():
+        last = 0.0
+        while proc.poll() is None:
+            total = _tree_rss_mb(proc.pid)
+            peak[0] = max(peak[0], total)
+            now = time.monotonic() - t0
+            if sample is not None and now - last >= 2:
+                sample.append((round(now, 1), round(total)))
+                last = now
+            time.sleep(0.25)
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
     _, status, ru = os.wait4(proc.pid, 0)
     wall = time.monotonic() - t0
+    watcher.join()
     SERVER_CPU.append(time.process_time() - own0)
+    TREE_RSS.append(peak[0])
     return wall, ru.ru_utime + ru.ru_stime, ru.ru_maxrss / 1024
 
 
@@ -203,9 +226,10 @@ def compare(n_sites: int, n_pages: int, per_host: int) -> None:
           f"cores={os.cpu_count()} (server shares them) "
           f"bytecode={'compiled each run' if COLD else 'cached'} govinspect workers={WORKERS}")
     print(f"govinspect : pages={pages} wall={g_wall:.1f}s pages/s={pages / g_wall:.0f} "
-          f"cpu={g_cpu:.1f}s peak_rss={g_rss:.0f}MB")
+          f"cpu={g_cpu:.1f}s peak_rss={g_rss:.0f}MB (all processes {TREE_RSS[-2]:.0f}MB)")
     print(f"linkchecker: pages={n_sites * n_pages} wall={l_wall:.1f}s "
-          f"pages/s={n_sites * n_pages / l_wall:.0f} cpu={l_cpu:.1f}s peak_rss={l_rss:.0f}MB")
+          f"pages/s={n_sites * n_pages / l_wall:.0f} cpu={l_cpu:.1f}s peak_rss={l_rss:.0f}MB "
+          f"(all processes {TREE_RSS[-1]:.0f}MB)")
     print(f"server cpu during govinspect={SERVER_CPU[-2]:.1f}s, "
           f"during linkchecker={SERVER_CPU[-1]:.1f}s")
     print(f"ratio pages/s govinspect/linkchecker = {(pages / g_wall) / (n_sites * n_pages / l_wall):.2f}; "
@@ -223,7 +247,7 @@ def memory(n_pages: int) -> None:
     for s in servers:
         s.shutdown()
     print(f"pages={pages} wall={wall:.0f}s pages/s={pages / wall:.0f} cpu={cpu:.0f}s "
-          f"peak_rss={rss:.0f}MB")
+          f"peak_rss={rss:.0f}MB (all processes {TREE_RSS[-1]:.0f}MB)")
     print("rss samples (s, MB):", samples[:: max(1, len(samples) // 20)])
 
 
