@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -126,6 +127,26 @@ def test_late_publication_with_a_recent_url_is_not_a_move():
     url = "http://fgw.shishi.gov.cn/zwgk/zcwj/202202/t20220225_1023588.html"
     assert sp.pubdate_moved(site_input([policy(url, written="2022-02-20", pub="2022-02-25")]),
                             ctx()) == []
+
+
+def test_pubdate_moved_when_an_earlier_round_saw_the_page_before_its_date():
+    # URL and 成文日期 both recent-looking (a CMS without dates in URLs, 成文日期 edited too):
+    # only the office's archive shows the page was online in March.
+    url = "http://fgw.shishi.gov.cn/zwgk/zcwj/content_1023588.html"
+    data = site_input([policy(url, written="2022-06-20", pub="2022-06-24")])
+    assert sp.pubdate_moved(data, ctx()) == []  # no archive: nothing to go on
+    data.first_seen = {url: (datetime(2022, 3, 28, 9, 30, tzinfo=UTC), "2022Q1")}
+    [f] = sp.pubdate_moved(data, ctx())
+    assert f.details["first_seen_round"] == "2022Q1"
+    assert f.details["evidence"][0].startswith("2022Q1检查轮次已于2022-03-28采集到该页面")
+
+
+def test_page_first_seen_after_its_date_is_not_a_move():
+    url = "http://fgw.shishi.gov.cn/zwgk/zcwj/content_1023588.html"
+    data = site_input([policy(url, written="2022-06-20", pub="2022-06-24")])
+    # seen on the day it says it was published (the earlier round ran that day): fine
+    data.first_seen = {url: (datetime(2022, 6, 24, 16, 0, tzinfo=UTC), "2022Q2-复查")}
+    assert sp.pubdate_moved(data, ctx()) == []
 
 
 # --- GI-D004 attachments --------------------------------------------------------------------

@@ -63,6 +63,9 @@ class SiteInput:
     probes: list[ProbeResult] = field(default_factory=list)  # W-V2 homepage probes so far
     # median over the round's sites of each site's median homepage latency (ms); None: no probes
     peer_latency_ms: float | None = None
+    # URL → (earliest time an earlier round captured it, that round's name): a page online
+    # before the 发布日期 it now shows had its date moved (W-V1)
+    first_seen: dict[str, tuple[datetime, str]] = field(default_factory=dict)
 
 
 PageCheck = Callable[[SiteRef, PageInput, PageFacts, RoundContext], list[Finding]]
@@ -153,6 +156,7 @@ def analyse_round_pages(sites: Iterable[SiteRef], pages: Iterable[PageInput],
                         transport: Mapping[str, TransportFacts] | None = None,
                         traps: Mapping[str, list[dict]] | None = None,
                         probes: Mapping[str, list[ProbeResult]] | None = None,
+                        first_seen: Mapping[str, dict[str, tuple[datetime, str]]] | None = None,
                         ) -> dict[str, list[Finding]]:
     """All findings of a round, by site code. Pages of unknown sites are ignored."""
     inputs = {s.code: SiteInput(s) for s in sites}
@@ -165,6 +169,9 @@ def analyse_round_pages(sites: Iterable[SiteRef], pages: Iterable[PageInput],
     for code, results in (probes or {}).items():
         if code in inputs:
             inputs[code].probes = list(results)
+    for code, seen in (first_seen or {}).items():
+        if code in inputs:
+            inputs[code].first_seen = dict(seen)
     peer = peer_latency_ms(data.probes for data in inputs.values())
     for data in inputs.values():
         data.peer_latency_ms = peer

@@ -245,8 +245,8 @@ def pubdate_moved(site_input, ctx) -> list[Finding]:
     """W-V1 (falsification): a recent 发布日期 on a page whose URL date — or, without a URL
     date, its 成文日期 — is at least ``gap_days`` older. 疑似: a person confirms (veto).
 
-    The strongest evidence, "first seen in an earlier round with an older date", needs the
-    capture history of earlier rounds and is not used here."""
+    The strongest evidence is the office's own archive: an earlier round captured the same
+    URL before the 发布日期 the page now shows (``site_input.first_seen``)."""
     conf = (indicator(ctx, "W-V1").get("pubdate_moved") or {})
     recent = int((conf.get("recent") or {}).get("days", 30))
     gap = int(conf.get("gap_days", 90))
@@ -268,11 +268,18 @@ def pubdate_moved(site_input, ctx) -> list[Finding]:
             evidence.append(f"网址日期{ud.isoformat()}早于发布日期{(pub - ud).days}天")
         if written_gap:
             evidence.append(f"成文日期{written.isoformat()}早于发布日期{(pub - written).days}天")
+        seen, seen_round = site_input.first_seen.get(f.url) or (None, "")
+        seen_day = seen.date() if seen is not None else None
+        seen_before = seen_day is not None and seen_day < pub
+        if seen_before:
+            evidence.insert(0, f"{seen_round or '此前'}检查轮次已于{seen_day.isoformat()}"
+                               f"采集到该页面，早于所示发布日期")
         if number and number.year and number.year < pub.year:
             evidence.append(f"文号年份为{number.year}年")
         # A recent URL date means the page was created recently: a late publication, not a
         # move; a 成文日期 close to the 发布日期 contradicts an old URL date.
-        if not ((url_gap and (written is None or written_gap)) or (ud is None and written_gap)):
+        if not (seen_before or (url_gap and (written is None or written_gap))
+                or (ud is None and written_gap)):
             continue
         shown = f.pub_date or ""
         out.append(_span_finding(
@@ -282,7 +289,9 @@ def pubdate_moved(site_input, ctx) -> list[Finding]:
             Confidence.SUSPECTED, text=shown, evidence=evidence,
             url_date=ud.isoformat() if ud else None,
             written_date=written.isoformat() if written else None,
-            doc_number_year=number.year if number else None))
+            doc_number_year=number.year if number else None,
+            first_seen=seen.isoformat() if seen is not None else None,
+            first_seen_round=seen_round or None))
     return out
 
 
@@ -292,9 +301,10 @@ PUBDATE_MOVED = register(Rule(
     indicators=("W-V1",),
     what="政策文件（或带信息公开要素表的页面）的发布日期落在检查时间点前 recent 天内，"
     "而页面网址中的日期（t20220627_… 或 /202206/，内容管理系统建稿时写入）早于发布日期 "
-    "gap_days 天以上；网址不含日期时，以成文日期早于发布日期 gap_days 天以上为据。"
-    "文号年份早于发布年份作为佐证写入说明。结果为疑似，须人工确认。"
-    "“上一轮检查已见到较早日期”的证据需要历史轮次数据，本规则暂未使用。",
+    "gap_days 天以上；网址不含日期时，以成文日期早于发布日期 gap_days 天以上为据；"
+    "或者此前的检查轮次已采集到同一网址，采集时间早于页面现在显示的发布日期"
+    "（页面在“发布”之前就已在线，本单位存档为证）。"
+    "文号年份早于发布年份作为佐证写入说明。结果为疑似，须人工确认。",
     why="为应付“栏目不更新”检查而把旧稿件的发布日期改成近期，属于“弄虚作假”，"
     "是单项否决情形（W-V1）。",
     example="网址 /zwgk/zcwj/202202/t20220225_1023588.html，页面显示“发布日期：2022-06-24”，"

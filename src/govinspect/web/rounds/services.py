@@ -130,7 +130,8 @@ def analyse_round(round_: Round, progress: Callable[[int], None] | None = None
     results = analyse_round_pages([s.to_ref() for s in sites.values()], pages,
                                   read_link_checks(out), ctx, on_page=progress,
                                   transport=read_transport_facts(out), traps=_round_traps(out),
-                                  probes={c: probe_results(round_, s) for c, s in sites.items()})
+                                  probes={c: probe_results(round_, s) for c, s in sites.items()},
+                                  first_seen=first_seen_earlier(round_))
     for code, findings in results.items():
         site = sites[code]
         with transaction.atomic():
@@ -141,6 +142,19 @@ def analyse_round(round_: Round, progress: Callable[[int], None] | None = None
              .exclude(fingerprint__in=[f.fingerprint for f in findings])
              .delete())
     return results
+
+
+def first_seen_earlier(round_: Round) -> dict[str, dict[str, tuple]]:
+    """Per site code, URL → (earliest capture time, round name) over the rounds before this
+    one (by reference time): what the office's own archive proves was online, and when."""
+    out: dict[str, dict[str, tuple]] = {}
+    earlier = Round.objects.filter(reference_time__lt=round_.reference_time)
+    for past in earlier.order_by("reference_time"):  # the earliest round's capture wins
+        rows = (Capture.objects.filter(round=past, site__in=round_.sites.all())
+                .values_list("site__code", "url", "fetched_at"))
+        for code, url, fetched in rows.iterator(chunk_size=5000):
+            out.setdefault(code, {}).setdefault(url, (fetched, past.name))
+    return out
 
 
 def counts_for_score(row: FindingRow, iset: IndicatorSet) -> bool:
