@@ -54,6 +54,7 @@ def link_class(target_host: str, site_hosts: frozenset[str], site_domains: froze
     return LinkClass.OUTBOUND
 
 
+@lru_cache(maxsize=1 << 14)  # navigation and footer links recur on every page of a site
 def url_extension(url: str) -> str:
     path = urlsplit(url).path.lower()
     dot = path.rfind(".")
