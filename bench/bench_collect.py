@@ -189,6 +189,7 @@ def govinspect_cmd(tmp: Path, urls: list[str], per_host: int,
     options = CollectOptions(allow_private=True, download_delay=0.0, autothrottle=False,
                              obey_robots=False, per_host_concurrency=per_host, retry_times=0,
                              max_pages_per_site=10**7, max_depth=10**6, probe_transport=False,
+                             probe_search=False,
                              total_concurrency=per_host * len(urls), workers=workers)
     (tmp / "sites.json").write_text(sites_to_json(sites), encoding="utf-8")
     (tmp / "options.json").write_text(json.dumps(options.to_dict()), encoding="utf-8")

@@ -87,3 +87,36 @@ def test_trap_calendar_served(served):
     status, _, body = _get(server.resolve[site.host], server.port, site.host,
                            "/hdjl/hdrl/?date=2031-12")
     assert status == 200 and b"?date=2032-01" in body
+
+
+def test_search_form_posted_and_got(served):
+    """The search endpoint answers a POSTed form like the same GET (大汉 jsearch posts)."""
+    from urllib.parse import urlencode, urlsplit
+
+    from govinspect.collect.search import find_search_form
+
+    net, server = served
+    trap = net.manifest.select(kind="crawler_trap")[0]["site"]
+    planted = {e["site"] for e in net.manifest.select(indicator="W-D25")}
+    site = next(s for s in net.sites if s.code not in planted and s.code != trap)
+    form = find_search_form(net.lookup(site.host, "/").text(), site.homepage)
+    word = site.name[-3:]
+    data = urlencode({form.field: word}, encoding=site.encoding)
+    path = urlsplit(form.action).path
+    ip = server.resolve[site.host]
+    conn = http.client.HTTPConnection(ip, server.port, timeout=10)
+    try:
+        conn.request("POST", path, body=data, headers={
+            "Host": site.host, "Content-Type": "application/x-www-form-urlencoded"})
+        r = conn.getresponse()
+        posted = r.status, r.read()
+    finally:
+        conn.close()
+    status, _headers, got = _get(ip, server.port, site.host, f"{path}?{data}")
+    assert posted == (200, got) and status == 200
+    assert f"与“{word}”相关".encode(site.encoding) in got
+    # the trap site keeps its calendar and gets a search beside it
+    trap_site = net.site_by_code(trap)
+    if trap not in planted:
+        form = find_search_form(net.lookup(trap_site.host, "/").text(), trap_site.homepage)
+        assert net.get(form.action + "?" + urlencode({form.field: "x"})).status == 200

@@ -361,6 +361,14 @@ def collect_sites(
                 ledger.sites[code].summary.transport = row["facts"]
                 fh.write(json.dumps({"site_code": code, **row}, ensure_ascii=False) + "\n")
         os.replace(out_dir / (TRANSPORT + ".part"), out_dir / TRANSPORT)
+    if options.probe_search:
+        from govinspect.collect.search_probe import summary_of, write_search
+
+        # After the crawl, from its captures (the WARC files are closed by now). A crash here
+        # leaves the run unfinished: running it again resumes an empty crawl and probes again.
+        for code, row in write_search(out_dir, sites, options,
+                                      _read_lines(out_dir / CAPTURES_PART)).items():
+            ledger.sites[code].summary.search = summary_of(row)
     link_total = _write_links(out_dir, ledger)
     os.replace(out_dir / CAPTURES_PART, out_dir / CAPTURES)
     writer = getattr(crawler, "govinspect_warc", None)

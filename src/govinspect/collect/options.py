@@ -51,6 +51,13 @@ class CollectOptions:
     https_port: int = 443
     # Extra CA certificates (PEM) trusted besides the system's, e.g. a province's private CA.
     tls_ca_file: str | None = None
+    # Site search (W-D25) after the crawl: the homepage's search form, asked for published
+    # titles drawn from the captured detail pages (search_probe.py).
+    probe_search: bool = True
+    search_sample: int = 4  # titles searched per site
+    # Seeds the drawn samples (the search titles) with the site code; the round's name, so a
+    # re-run of the round draws the same ones (collect_round sets it).
+    sample_seed: str = ""
     total_concurrency: int = 64  # over all hosts (split between workers)
     # Worker processes, sites sharded across them (collect/shards.py): one Scrapy process
     # keeps one core busy. Per-host politeness is the same for any number.
@@ -104,6 +111,8 @@ class SiteSummary:
     traps: list[dict[str, Any]] = field(default_factory=list)
     # TransportFacts of the homepage host (see transport.py), None when not probed
     transport: dict[str, Any] | None = None
+    # site search: {"form_found", "searched", "found", "categorised"}; None when not probed
+    search: dict[str, Any] | None = None
 
 
 @dataclass

@@ -17,6 +17,8 @@ from govinspect.core.types import (
     LinkClass,
     LinkFailure,
     ResourceKind,
+    SearchFacts,
+    SearchQuery,
     TransportFacts,
 )
 
@@ -68,9 +70,42 @@ def read_transport_facts(out_dir: Path) -> dict[str, TransportFacts]:
     return {code: TransportFacts(**row["facts"]) for code, row in read_transport(out_dir).items()}
 
 
+def read_search(out_dir: Path) -> dict[str, dict]:
+    """site code → search.jsonl row (empty when the site search was not probed)."""
+    path = Path(out_dir) / "search.jsonl"
+    if not path.exists():
+        return {}
+    return {row["site_code"]: row for _, row in _lines(path)}
+
+
+def search_facts(row: dict) -> SearchFacts:
+    """A search.jsonl row as the core type the rules read."""
+    form = row.get("form") or {}
+    queries = tuple(
+        SearchQuery(title=q["title"], page_url=q["page_url"], url=q["url"],
+                    method=q.get("method", "GET"), status=q.get("status"), error=q.get("error"),
+                    found=bool(q.get("found")), categorised=bool(q.get("categorised")),
+                    categories=tuple(q.get("categories") or ()))
+        for q in row.get("queries") or ())
+    return SearchFacts(homepage=row.get("homepage", ""), form_found=row.get("form_found"),
+                       action=form.get("action", ""), method=form.get("method", ""),
+                       queries=queries, checked_at=row.get("checked_at", ""),
+                       note=row.get("note", ""))
+
+
+def read_search_facts(out_dir: Path) -> dict[str, SearchFacts]:
+    """site code → SearchFacts recorded by the collector (empty when not probed)."""
+    return {code: search_facts(row) for code, row in read_search(out_dir).items()}
+
+
+def capture_record(row: dict) -> CaptureRecord:
+    """The CaptureRecord of a captures.jsonl row (extras dropped)."""
+    return CaptureRecord(**{k: row[k] for k in _CAPTURE_FIELDS})
+
+
 def read_captures(out_dir: Path) -> Iterator[CaptureRecord]:
     for row in read_capture_lines(out_dir):
-        yield CaptureRecord(**{k: row[k] for k in _CAPTURE_FIELDS})
+        yield capture_record(row)
 
 
 def read_link_checks(out_dir: Path) -> Iterator[LinkCheck]:

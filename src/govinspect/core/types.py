@@ -123,6 +123,35 @@ class TransportFacts:
 
 
 @dataclass(frozen=True)
+class SearchQuery:
+    """One published title searched for with the site's own search form (W-D25)."""
+
+    title: str  # the title as the page shows it (its headline)
+    page_url: str  # the captured page it was read from
+    url: str  # the results page asked for (GET: with the query string; POST: the action)
+    method: str = "GET"
+    status: int | None = None  # HTTP status of the results page; None: no answer
+    error: str | None = None  # why there was no answer (DNS, timeout, refused …)
+    found: bool = False  # the title, or a link to its page, is on the first results page
+    categorised: bool = False  # the results page labels its results by category
+    categories: tuple[str, ...] = ()  # the category labels it shows (政策文件, 办事指南 …)
+
+
+@dataclass(frozen=True)
+class SearchFacts:
+    """What the collector saw of a site's search after the crawl (collect/search_probe.py);
+    rules in ``govinspect.rules.site_search`` judge it."""
+
+    homepage: str
+    form_found: bool | None  # a search form on the homepage; None: homepage not captured
+    action: str = ""  # absolute URL the form submits to
+    method: str = ""  # GET | POST
+    queries: tuple[SearchQuery, ...] = ()  # in the order drawn (the sample)
+    checked_at: str = ""  # ISO 8601
+    note: str = ""  # why fewer titles were searched than asked (too few detail pages …)
+
+
+@dataclass(frozen=True)
 class Span:
     """Character offsets into ``Evidence.context`` of the offending text."""
 

@@ -22,6 +22,7 @@ import jinja2
 
 from govinspect.core.types import SiteKind
 from govinspect.demo import attachments as att
+from govinspect.demo import search as srch
 from govinspect.demo import text as tx
 from govinspect.demo.model import DemoSite, Manifest, Network, Page, origin
 from govinspect.demo.roster import (
@@ -196,6 +197,7 @@ class SitePlan:
     home_promo: list[tuple[str, str]] = field(default_factory=list)
     home_links: list[tuple[str, str]] = field(default_factory=list)
     trap: bool = False
+    search: srch.SiteSearch | None = None  # the site's search form and endpoint (demo.search)
 
 
 # -- the builder -------------------------------------------------------------------------
@@ -259,6 +261,7 @@ class _Builder:
         for i, site in enumerate(self.net_sites):
             self.plans.append(self._plan_site(self.specs[i], site))
         self._plant_problems()
+        srch.plant_search(self)  # own random stream: the plants above stay as they were
         for plan in self.plans:
             self._render_site(plan)
         self._render_externals()
@@ -280,6 +283,10 @@ class _Builder:
         )
         for host, plan in self.trap_hosts.items():
             net.dynamic[host] = self._trap_handler(plan)
+        for plan in self.plans:
+            search = srch.search_handler(self, plan)
+            if search is not None:
+                net.dynamic[plan.site.host] = _chain(net.dynamic.get(plan.site.host), search)
         net.aliases = {a: p.site.host for p in self.plans for a in p.site.hosts[1:]}
         return net
 
@@ -1122,7 +1129,7 @@ class _Builder:
             declared, header = "utf-8", "text/html; charset=utf-8"
         html = _env().get_template(template).render(
             site=site, sections=self._sections(plan), footer=self._footer(plan),
-            charset_meta=declared, **ctx)
+            charset_meta=declared, search=srch.form_context(plan), **ctx)
         if plants:
             main = html.index('<div class="main')
             for p in plants:
@@ -1212,7 +1219,8 @@ class _Builder:
                     zip(("永利娱乐", "体育投注", "真人娱乐"), SPAM_HOSTS, strict=True)]
         ctx = {"page_title": "", "metas": self._metas(plan, None, None, "首页"), "crumbs": [],
                "blocks": blocks, "columns": list(plan.cols.values()), "link_groups": groups,
-               "spam": spam, "promo": plan.home_promo}
+               "spam": spam, "promo": plan.home_promo,
+               "decoy_forms": bool(plan.search and plan.search.decoys)}
         self._emit(plan, "/", "home.html.j2", ctx)
         if plan.spam:
             entry = next(e for e in self.manifest
@@ -1348,6 +1356,13 @@ class _Builder:
                 "next": nxt, "weeks": weeks})
 
         return handler
+
+
+def _chain(first, second):
+    """Two dynamic handlers of one host: the first that answers."""
+    if first is None:
+        return second
+    return lambda path, query: first(path, query) or second(path, query)
 
 
 TRAP_PATH = "/hdjl/hdrl/"

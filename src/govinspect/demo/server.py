@@ -80,13 +80,15 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args) -> None:  # noqa: A002 - keep quiet
         pass
 
-    def _answer(self, head_only: bool) -> None:
+    def _answer(self, head_only: bool, form: str = "") -> None:
         net = self.state.net
         host = (self.headers.get("Host") or "").split(":")[0].lower()
         host = net.aliases.get(host, host)
         target = self.path
         if target.startswith("http://") or target.startswith("https://"):
             target = "/" + target.split("/", 3)[3] if target.count("/") >= 3 else "/"
+        if form:  # a POSTed form is answered like the same GET (search endpoints)
+            target += ("&" if "?" in target else "?") + form
         path = target.split("?", 1)[0]
         delay = net.slow_hosts.get(host)
         if delay:
@@ -117,6 +119,14 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_HEAD(self) -> None:  # noqa: N802
         self._answer(True)
+
+    def do_POST(self) -> None:  # noqa: N802
+        try:
+            length = min(int(self.headers.get("Content-Length") or 0), 1 << 16)
+        except ValueError:
+            length = 0
+        body = self.rfile.read(length) if length > 0 else b""
+        self._answer(False, body.decode("latin-1").strip())
 
 
 class _Server(ThreadingHTTPServer):

@@ -21,7 +21,14 @@ from datetime import datetime
 from urllib.parse import unquote, urlsplit
 
 from govinspect.core.probes import ProbeResult
-from govinspect.core.types import CaptureRecord, Finding, LinkCheck, SiteRef, TransportFacts
+from govinspect.core.types import (
+    CaptureRecord,
+    Finding,
+    LinkCheck,
+    SearchFacts,
+    SiteRef,
+    TransportFacts,
+)
 from govinspect.extract import PageFacts, extract_page
 from govinspect.indicators.sets import IndicatorSet
 from govinspect.lexicons.engine import Lexicon
@@ -56,6 +63,7 @@ class SiteInput:
     captures: dict[str, CaptureRecord] = field(default_factory=dict)  # by URL
     link_checks: list[LinkCheck] = field(default_factory=list)
     transport: TransportFacts | None = None  # HTTPS / IPv6 facts, when the collector has them
+    search: SearchFacts | None = None  # site search (W-D25), when the collector probed it
     # page notes: what a rule module read from a page's body while it streamed past, by note
     # name and URL (e.g. the element labels of 办事指南 pages), for its site check
     notes: dict[str, dict[str, object]] = field(default_factory=dict)
@@ -111,7 +119,7 @@ PAGE_NOTES: list[tuple[str, PageNote]] = []
 SITE_CHECKS += __import__("govinspect.rules.site_columns", fromlist=["*"]).SITE_CHECKS
 SITE_CHECKS += __import__("govinspect.rules.site_identity", fromlist=["*"]).SITE_CHECKS
 for _module in ("site_policy", "site_interaction", "site_openness", "transport",
-                "site_service", "site_notes", "site_header"):
+                "site_service", "site_notes", "site_header", "site_search"):
     _rules = __import__(f"govinspect.rules.{_module}", fromlist=["*"])
     SITE_CHECKS += _rules.SITE_CHECKS
     PAGE_CHECKS += getattr(_rules, "PAGE_CHECKS", [])
@@ -157,12 +165,16 @@ def analyse_round_pages(sites: Iterable[SiteRef], pages: Iterable[PageInput],
                         traps: Mapping[str, list[dict]] | None = None,
                         probes: Mapping[str, list[ProbeResult]] | None = None,
                         first_seen: Mapping[str, dict[str, tuple[datetime, str]]] | None = None,
+                        search: Mapping[str, SearchFacts] | None = None,
                         ) -> dict[str, list[Finding]]:
     """All findings of a round, by site code. Pages of unknown sites are ignored."""
     inputs = {s.code: SiteInput(s) for s in sites}
     for code, facts in (transport or {}).items():
         if code in inputs:
             inputs[code].transport = facts
+    for code, facts in (search or {}).items():
+        if code in inputs:
+            inputs[code].search = facts
     for code, notes in (traps or {}).items():
         if code in inputs:
             inputs[code].traps = list(notes)

@@ -55,6 +55,7 @@ def all_rules() -> list[Rule]:
     import govinspect.rules.site_notes  # noqa: F401
     import govinspect.rules.site_openness  # noqa: F401
     import govinspect.rules.site_policy  # noqa: F401
+    import govinspect.rules.site_search  # noqa: F401
     import govinspect.rules.site_service  # noqa: F401
     import govinspect.rules.text  # noqa: F401
     import govinspect.rules.transport  # noqa: F401

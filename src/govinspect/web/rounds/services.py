@@ -6,6 +6,7 @@ previous one stored, so analysis can be re-run from stored captures without the 
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from govinspect.collect.store import (
     iter_pages,
     read_captures,
     read_link_checks,
+    read_search_facts,
     read_transport_facts,
 )
 from govinspect.core.types import Confidence, Finding, SiteKind
@@ -64,6 +66,8 @@ def collect_round(round_: Round, options: CollectOptions,
     """Crawl every site of the round into the round's folder, then store the captures."""
     sites = [s.to_ref() for s in round_.sites.order_by("code")]
     out = round_dir(round_) / "collect"
+    if not options.sample_seed:  # samples drawn at collect time are the round's (W-D25)
+        options = dataclasses.replace(options, sample_seed=round_.name)
     summary = collect_sites(sites, out, options, progress=progress)
     ingest_captures(round_)
     return summary
@@ -130,6 +134,7 @@ def analyse_round(round_: Round, progress: Callable[[int], None] | None = None
     results = analyse_round_pages([s.to_ref() for s in sites.values()], pages,
                                   read_link_checks(out), ctx, on_page=progress,
                                   transport=read_transport_facts(out), traps=_round_traps(out),
+                                  search=read_search_facts(out),
                                   probes={c: probe_results(round_, s) for c, s in sites.items()},
                                   first_seen=first_seen_earlier(round_))
     for code, findings in results.items():
