@@ -15,8 +15,13 @@ from cryptography.x509.oid import NameOID
 
 from govinspect.collect.classify import parse_retry_after
 from govinspect.collect.options import CollectOptions
-from govinspect.collect.transport import TransportObservation, hsts_max_age, transport_facts
-from govinspect.collect.transport_probe import probe_sites
+from govinspect.collect.transport import (
+    FACT_FIELDS,
+    TransportObservation,
+    hsts_max_age,
+    transport_facts,
+)
+from govinspect.collect.transport_probe import probe_ports, probe_sites
 from govinspect.collect.traps import TrapGuard, calendar_date, pagination, strip_session
 from govinspect.core.types import SiteKind, SiteRef, TransportFacts
 
@@ -115,6 +120,7 @@ def test_transport_facts_from_real_handshakes(tls_world, tmp_path):
             facts.cert_days_left, facts.hsts, facts.ipv6) == (True, True, True, 89, True, None)
     assert facts.url == sites[0].homepage and facts.checked_at
     assert old["facts"]["cert_valid"] is False and old["cert_error"] == "expired"
+    assert old["facts"]["cert_error"] == "expired"
     assert old["facts"]["cert_days_left"] < -30 and old["facts"]["https_available"] is True
     assert old["facts"]["redirects_to_https"] is False and old["facts"]["hsts"] is False
     assert wrong["facts"]["cert_valid"] is False and wrong["cert_error"] == "hostname_mismatch"
@@ -128,14 +134,30 @@ def test_transport_facts_pure():
     now = datetime(2026, 1, 1, tzinfo=UTC)
     obs = TransportObservation("h", http_status=200, https_error="refused")
     assert transport_facts(obs, now) == {"https_available": False, "redirects_to_https": False,
-                                         "cert_valid": None, "cert_days_left": None,
-                                         "hsts": None, "ipv6": None}
+                                         "cert_valid": None, "cert_error": None,
+                                         "cert_days_left": None, "hsts": None, "ipv6": None}
+    assert set(transport_facts(obs, now)) == set(FACT_FIELDS)
     obs = TransportObservation("h", http_status=302, http_location="https://h/", https_status=200,
                                cert_not_after=now + timedelta(days=10, hours=1),
                                hsts_header="max-age=0", ipv6_known=True)
     facts = transport_facts(obs, now)
     assert facts["cert_days_left"] == 10 and facts["hsts"] is False and facts["ipv6"] is False
+    assert facts["cert_valid"] is True and facts["cert_error"] is None
+    obs = TransportObservation("h", http_status=200, https_status=200, cert_error="expired",
+                               cert_not_after=now - timedelta(days=40))
+    facts = transport_facts(obs, now)
+    assert (facts["cert_valid"], facts["cert_error"], facts["cert_days_left"]) == (
+        False, "expired", -40)
     assert hsts_max_age('max-age="600"; preload') == 600 and hsts_max_age("includeSubDomains") is None
+
+
+def test_probe_ports_follow_the_homepage_scheme():
+    opts = CollectOptions(http_port=8080, https_port=8443)
+    assert probe_ports("http://h:8080/", opts) == (8080, 8443)
+    assert probe_ports("http://h/", opts) == (80, 8443)
+    assert probe_ports("https://h:9443/", opts) == (8080, 9443)
+    assert probe_ports("https://h/", opts) == (8080, 443)
+    assert probe_ports("http://h/", CollectOptions()) == (80, 443)
 
 
 def test_trap_patterns_pure():

@@ -208,3 +208,30 @@ def test_rule_recall_counts_only_what_that_rule_found():
     assert (rules["GI-T001"].planted, rules["GI-T001"].found) == (1, 1)
     assert (rules["GI-T002"].planted, rules["GI-T002"].found) == (1, 0)
     assert by_kind(result)["typo"].tp == 1
+
+
+def test_site_kinds_of_one_rule_are_told_apart_by_item():
+    """G13 on the demo network: a site with an expired certificate that also serves plain
+    HTTP carries two entries; each needs the finding of its own item."""
+    fgw = "http://fgw.shishi.gov.cn/"
+    entries = [
+        {"kind": "cert_expired", "indicator": "G13", "site": OTHER, "url": fgw},
+        {"kind": "no_https_redirect", "indicator": "G13", "site": OTHER, "url": fgw},
+        {"kind": "lookalike_https_ok", "indicator": "G13", "site": SITE, "url": HOME,
+         "negative": True},
+    ]
+    kinds = load_kinds()
+    assert kinds["cert_expired"] == KindSpec(("GI-X001",), "site", item="cert_invalid")
+    assert kinds["lookalike_https_ok"].negative and kinds["lookalike_https_ok"].item is None
+
+    def x001(item, site=OTHER):
+        return dict(finding("GI-X001", fgw if site == OTHER else HOME, site=site), item=item)
+
+    result = match(entries, [x001("no_redirect")], kinds)
+    assert by_kind(result)["no_https_redirect"].tp == 1 and by_kind(result)["cert_expired"].fn == 1
+    result = match(entries, [x001("no_redirect"), x001("cert_invalid"), x001("no_hsts")], kinds)
+    assert (by_kind(result)["cert_expired"].tp, by_rule(result)["GI-X001"].fp) == (1, 1)
+    result = match(entries, [x001("no_hsts", site=SITE)], kinds)
+    assert by_kind(result)["lookalike_https_ok"].at_lookalike == 1
+    with pytest.raises(ValueError, match="no_hsts"):
+        load_kinds("kinds:\n  no_hsts: {rules: [GI-X001], match: site, item: [a, b]}\n")

@@ -108,3 +108,31 @@ def test_transport_rules():
     assert [f.item for f in tr.site_transport(data, ctx())] == ["no_https"]
     for f in tr.check_transport(site, bad, ctx().indicator_set):
         ctx().indicator_set.item(f.indicator_id, f.item)  # every item exists in the set
+
+
+def test_invalid_certificates_say_why():
+    """As the probe records them: an expired certificate on a site that still serves plain
+    HTTP; the shared platform's certificate on a department site; an unknown reason."""
+    site = site_ref()
+    iset = ctx().indicator_set
+    expired = TransportFacts(https_available=True, redirects_to_https=False, cert_valid=False,
+                             cert_error="expired", cert_days_left=-40, hsts=True)
+    found = {f.item: f for f in tr.check_transport(site, expired, iset)}
+    assert set(found) == {"no_redirect", "cert_invalid"}  # no "expiring" on top of expired
+    assert found["cert_invalid"].message == "HTTPS证书已过期（40天前）"
+    assert found["cert_invalid"].details["cert_error"] == "expired"
+    other = TransportFacts(https_available=True, redirects_to_https=True, cert_valid=False,
+                           cert_error="hostname_mismatch", cert_days_left=300, hsts=True)
+    [f] = tr.check_transport(site, other, iset)
+    assert (f.item, f.message) == ("cert_invalid", "HTTPS证书与网站域名不符")
+    untrusted = TransportFacts(https_available=True, redirects_to_https=True, cert_valid=False,
+                               cert_error="untrusted", hsts=True)
+    assert "不受信任" in tr.check_transport(site, untrusted, iset)[0].message
+    unknown = TransportFacts(https_available=True, redirects_to_https=True, cert_valid=False,
+                             hsts=True)
+    [f] = tr.check_transport(site, unknown, iset)
+    assert f.message.startswith("HTTPS证书无效") and "cert_error" not in f.details
+    # a healthy site whose renewal is due in 45 days: beyond cert_warn_days (30), nothing
+    renewing = TransportFacts(https_available=True, redirects_to_https=True, cert_valid=True,
+                              cert_days_left=45, hsts=True)
+    assert tr.check_transport(site, renewing, iset) == []

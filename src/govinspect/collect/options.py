@@ -48,7 +48,10 @@ class CollectOptions:
     max_pagination: int = 1000
     # Transport facts (HTTPS, certificate, HSTS, IPv6) per site host after the crawl.
     probe_transport: bool = True
+    # Ports of the scheme the homepage URL does not name: HTTPS probed for an http://
+    # homepage, plain HTTP for an https:// one (a URL's own scheme uses its own port).
     https_port: int = 443
+    http_port: int = 80
     # Extra CA certificates (PEM) trusted besides the system's, e.g. a province's private CA.
     tls_ca_file: str | None = None
     # Site search (W-D25) after the crawl: the homepage's search form, asked for published

@@ -1,7 +1,8 @@
 """Transport facts of a site host (pure: no I/O). ``transport_probe`` observes, this judges.
 
 The facts map one to one onto ``core.types.TransportFacts``: https_available,
-redirects_to_https, cert_valid, cert_days_left, hsts, ipv6 (None = unknown)."""
+redirects_to_https, cert_valid (with cert_error, why not), cert_days_left, hsts, ipv6
+(None = unknown)."""
 
 from __future__ import annotations
 
@@ -11,8 +12,8 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-FACT_FIELDS = ("https_available", "redirects_to_https", "cert_valid", "cert_days_left",
-               "hsts", "ipv6")
+FACT_FIELDS = ("https_available", "redirects_to_https", "cert_valid", "cert_error",
+               "cert_days_left", "hsts", "ipv6")
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,7 @@ def classify_verify_error(code: int | None, message: str) -> str:
 
 
 def transport_facts(obs: TransportObservation, now: datetime) -> dict[str, Any]:
-    """The six facts (field names of core.types.TransportFacts)."""
+    """The facts (field names of core.types.TransportFacts, ``FACT_FIELDS``)."""
     https = obs.https_status is not None
     redirects: bool | None = None
     if obs.http_status is not None:
@@ -82,6 +83,7 @@ def transport_facts(obs: TransportObservation, now: datetime) -> dict[str, Any]:
         "https_available": https,
         "redirects_to_https": redirects,
         "cert_valid": (obs.cert_error is None) if https else None,
+        "cert_error": obs.cert_error if https else None,
         "cert_days_left": days,
         "hsts": (max_age is not None and max_age > 0) if https else None,
         "ipv6": ipv6,

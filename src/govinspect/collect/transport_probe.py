@@ -84,9 +84,11 @@ def _not_after(der: bytes | None) -> datetime | None:
     return x509.load_der_x509_certificate(der).not_valid_after_utc
 
 
-def observe(host: str, path: str, http_port: int, options: CollectOptions) -> TransportObservation:
+def observe(host: str, path: str, http_port: int, options: CollectOptions,
+            https_port: int | None = None) -> TransportObservation:
     timeout = min(options.timeout_s, 10.0)
     ua = options.user_agent
+    https_port = https_port or options.https_port
     v4, v6, v6_known = _resolve(host, options)
     obs: dict[str, Any] = {"host": host, "ipv6_address": v6, "ipv6_known": v6_known}
     ip = v4 or v6
@@ -105,7 +107,7 @@ def observe(host: str, path: str, http_port: int, options: CollectOptions) -> Tr
     if options.tls_ca_file:
         verified.load_verify_locations(cafile=options.tls_ca_file)
     try:
-        conn = _TlsConn(host, ip, options.https_port, timeout, verified)
+        conn = _TlsConn(host, ip, https_port, timeout, verified)
         conn.connect()
         obs["cert_not_after"] = _not_after(conn.peer_cert)
         conn.close()
@@ -120,7 +122,7 @@ def observe(host: str, path: str, http_port: int, options: CollectOptions) -> Tr
         loose.check_hostname = False
         loose.verify_mode = ssl.CERT_NONE
         try:
-            conn = _TlsConn(host, ip, options.https_port, timeout, loose)
+            conn = _TlsConn(host, ip, https_port, timeout, loose)
             r = _get(conn, path, ua)
             obs["https_status"] = r.status
             obs["hsts_header"] = r.getheader("Strict-Transport-Security")
@@ -137,13 +139,23 @@ def observe(host: str, path: str, http_port: int, options: CollectOptions) -> Tr
     return TransportObservation(**obs)
 
 
+def probe_ports(homepage: str, options: CollectOptions) -> tuple[int, int]:
+    """(plain-HTTP port, HTTPS port) to probe for a homepage: for the homepage's own scheme
+    the URL's port (explicit or default), for the other scheme ``options.http_port`` /
+    ``options.https_port``."""
+    parts = urlsplit(homepage)
+    if parts.scheme == "https":
+        return options.http_port, parts.port or 443
+    return parts.port or 80, options.https_port
+
+
 def probe_site(site: SiteRef, options: CollectOptions) -> dict[str, Any]:
     parts = urlsplit(site.homepage)
     host = (parts.hostname or "").lower()
-    http_port = parts.port or 80 if parts.scheme == "http" else 80
+    http_port, https_port = probe_ports(site.homepage, options)
     path = parts.path or "/"
     try:
-        obs = observe(host, path, http_port, options)
+        obs = observe(host, path, http_port, options, https_port)
     except Exception as e:  # noqa: BLE001 — a probe fault must not lose the crawl
         obs = TransportObservation(host, http_error=repr(e)[:200], https_error=repr(e)[:200])
     now = datetime.now(UTC)

@@ -115,6 +115,8 @@ class TransportFacts:
     https_available: bool | None = None  # https://host/ answers (any HTTP status) over TLS
     redirects_to_https: bool | None = None  # http://host/ redirects to an https:// URL
     cert_valid: bool | None = None  # chain, host name and dates verify
+    # why cert_valid is False: expired | hostname_mismatch | untrusted | not_yet_valid | text
+    cert_error: str | None = None
     cert_days_left: int | None = None  # days until notAfter, from the collection time
     hsts: bool | None = None  # Strict-Transport-Security on the HTTPS answer
     ipv6: bool | None = None  # AAAA record and the homepage answers over IPv6

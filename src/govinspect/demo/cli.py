@@ -57,7 +57,8 @@ def demo(out_dir: Path, seed: int, sites: int | None, scale: float, faults: bool
 
 
 class serve_network_for:  # noqa: N801
-    """Build the network on a free port, write it, and serve it for the round's duration."""
+    """Build the network on free HTTP and HTTPS ports, write it (the demo CA included:
+    ``network/tls/ca.pem``), and serve it for the round's duration."""
 
     def __init__(self, build, serve, *, seed, sites, scale, faults, t, out_dir, console):
         self._build, self._serve = build, serve
@@ -68,7 +69,8 @@ class serve_network_for:  # noqa: N801
         from govinspect.demo.server import choose_port
 
         port = choose_port()
-        net = self._build(port=port, **self._kw)
+        https_port = choose_port(443, avoid=(port,))
+        net = self._build(port=port, https_port=https_port, **self._kw)
         net.write(self._out / "network")
         self._console.print(f"示例网站群：{len(net.sites)} 家网站，{len(net.pages)} 个页面，"
                             f"预设问题 {len(net.manifest)} 处（种子 {self._kw['seed']}）")
@@ -81,7 +83,8 @@ class serve_network_for:  # noqa: N801
         return self._ctx.__exit__(*exc)
 
 
-def _start_prober(round_, resolve: dict[str, str], probe_seconds: float):
+def _start_prober(round_, resolve: dict[str, str], probe_seconds: float,
+                  ca_file: str | None = None):
     """W-V2 monitoring of the round's week, compressed into ``probe_seconds`` of wall time
     through the prober's time scale (the same code path as a real week), in a thread that
     runs beside the crawl."""
@@ -93,7 +96,8 @@ def _start_prober(round_, resolve: dict[str, str], probe_seconds: float):
 
     span = round_.window_end - round_.window_start
     options = ProbeOptions(time_scale=span.total_seconds() / probe_seconds, probes_per_day=20,
-                           resolve=resolve, allow_private=True, workers=8)
+                           resolve=resolve, allow_private=True, workers=8,
+                           tls_ca_file=ca_file)
     failure: list[BaseException] = []
 
     def work() -> None:
@@ -117,6 +121,7 @@ def _run_round(server, out_dir: Path, t: datetime, console, probe_seconds: float
 
     from govinspect.collect.crawl import CollectOptions
     from govinspect.collect.options import default_workers
+    from govinspect.demo.model import CA_FILE
     from govinspect.web.roster.services import import_roster
     from govinspect.web.rounds.cli import crawl_progress
     from govinspect.web.rounds.services import (
@@ -131,13 +136,15 @@ def _run_round(server, out_dir: Path, t: datetime, console, probe_seconds: float
     console.print(f"名录导入：{imported}", soft_wrap=True)
     round_ = create_round(DEMO_ROUND, t)
     # Local servers only: no politeness delay needed, but keep per-host concurrency polite.
+    # Transport facts (G13) against the demo's own ports, trusting the demo CA.
+    ca_file = str(network / CA_FILE) if (network / CA_FILE).exists() else None
     options = CollectOptions(resolve=dict(server.resolve), allow_private=True,
                              download_delay=0.0, autothrottle=False, obey_robots=False,
-                             # The demo network serves no TLS yet, so transport facts would
-                             # only say "no HTTPS" for every site; leave them unmeasured.
-                             probe_transport=False,
+                             probe_transport=True, http_port=server.port,
+                             https_port=server.https_port or 443, tls_ca_file=ca_file,
                              per_host_concurrency=2, workers=default_workers())
-    prober = _start_prober(round_, dict(server.resolve), probe_seconds) if probe_seconds else None
+    prober = _start_prober(round_, dict(server.resolve), probe_seconds, ca_file) \
+        if probe_seconds else None
     with crawl_progress() as progress:
         collect_round(round_, options, progress=progress)
     # Analysis reads the recorded probes (slow homepage), so the monitoring week ends first.

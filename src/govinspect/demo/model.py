@@ -11,11 +11,15 @@ import json
 import os
 import tempfile
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from govinspect.core.types import SiteKind
+
+if TYPE_CHECKING:
+    from govinspect.demo.tls import DemoTLS
 
 
 @dataclass(frozen=True)
@@ -77,6 +81,31 @@ class Manifest(list):
         return {e["kind"] for e in self if bool(e.get("negative", False)) == negative}
 
 
+@dataclass(frozen=True)
+class SiteTransport:
+    """How one site answers at the transport level (only when the network serves TLS).
+
+    ``https``: a TLS listener on the site's address (False: HTTP only). ``redirect``: plain
+    HTTP answers 301 to the same URL over HTTPS; such a site's canonical URLs (roster
+    homepage, links, manifest) are ``https://``, every other site's stay ``http://``.
+    ``hsts``: HTTPS answers carry Strict-Transport-Security. ``cert``: ``valid`` (issued by
+    the demo CA for the site's hosts), ``expired`` or ``other_host`` (valid dates, another
+    name); ``cert_days`` is how long a valid certificate still runs when it is issued."""
+
+    https: bool = True
+    redirect: bool = True
+    hsts: bool = True
+    cert: str = "valid"  # valid | expired | other_host
+    cert_days: int = 365
+
+    @property
+    def scheme(self) -> str:
+        return "https" if self.https and self.redirect else "http"
+
+
+CA_FILE = "tls/ca.pem"  # in the written network folder
+
+
 # A page generated on request (crawler traps): (path, query) -> Page or None.
 DynamicHandler = Callable[[str, str], "Page | None"]
 
@@ -100,6 +129,11 @@ class Network:
     flaky: dict[tuple[str, str], int] = field(default_factory=dict)  # (host, path) -> every Nth
     catch_all_hosts: frozenset[str] = frozenset()  # external hosts: one page for every URL
     aliases: dict[str, str] = field(default_factory=dict)  # other host -> the site's host
+    # TLS (only when built with an https_port): site host -> transport, and the key material
+    # (demo CA + one certificate per site), generated with the network but not from the seed.
+    https_port: int | None = None
+    transport: dict[str, SiteTransport] = field(default_factory=dict)
+    tls: DemoTLS | None = None
 
     # -- lookup -------------------------------------------------------------------------
     def lookup(self, host: str, target: str) -> Page | None:
@@ -135,8 +169,21 @@ class Network:
                 return s
         raise KeyError(code)
 
+    def transport_of(self, host: str) -> SiteTransport | None:
+        """The transport of the site serving ``host`` (aliases included); None: no TLS plan
+        for it (external hosts, or a network built without TLS)."""
+        host = host.lower().split(":")[0]
+        return self.transport.get(self.aliases.get(host, host))
+
+    def origin_of(self, host: str) -> str:
+        """``scheme://host[:port]`` as the network's pages and manifest write ``host``."""
+        t = self.transport_of(host)
+        if t is not None and t.scheme == "https" and self.https_port is not None:
+            return origin(host, self.https_port, "https")
+        return origin(host, self.port)
+
     def url(self, host: str, path: str) -> str:
-        return origin(host, self.port) + path
+        return self.origin_of(host) + path
 
     # -- output -------------------------------------------------------------------------
     def roster_csv(self) -> str:
@@ -154,12 +201,15 @@ class Network:
             "format": "govinspect-demo-manifest/1",
             "seed": self.seed,
             "port": self.port,
+            "https_port": self.https_port,
             "t": self.t,
             "offsets": "characters of the page body decoded with its true encoding",
             "sites": [
                 {"code": s.code, "name": s.name, "unit": s.unit, "kind": s.kind.value,
                  "region": s.region, "hosts": list(s.hosts), "ip": s.ip,
-                 "homepage": s.homepage, "encoding": s.encoding}
+                 "homepage": s.homepage, "encoding": s.encoding,
+                 **({"transport": asdict(self.transport[s.host])}
+                    if s.host in self.transport else {})}
                 for s in self.sites
             ],
             "resolve": dict(sorted(self.resolve.items())),
@@ -183,7 +233,8 @@ class Network:
             yield f"{host}/{rel}", page.body
 
     def write(self, out_dir: str | os.PathLike) -> Path:
-        """Write pages (``site/HOST/…``), ``manifest.json`` and ``roster.csv`` atomically:
+        """Write pages (``site/HOST/…``), ``manifest.json`` and ``roster.csv`` (and, when the
+        network serves TLS, ``tls/ca.pem``: the demo CA a client must trust) atomically:
         everything goes to a temporary folder first, then replaces ``out_dir``."""
         out = Path(out_dir)
         out.parent.mkdir(parents=True, exist_ok=True)
@@ -198,6 +249,9 @@ class Network:
             for name, data in sorted(self.files.items()):
                 (tmp / name).parent.mkdir(parents=True, exist_ok=True)  # lexicons/…
                 (tmp / name).write_bytes(data)
+            if self.tls is not None:
+                (tmp / CA_FILE).parent.mkdir(parents=True, exist_ok=True)
+                (tmp / CA_FILE).write_bytes(self.tls.ca_pem)
             if out.exists():
                 old = out.with_name(out.name + ".old")
                 if old.exists():
@@ -219,5 +273,6 @@ def _rmtree(p: Path) -> None:
     shutil.rmtree(p, ignore_errors=True)
 
 
-def origin(host: str, port: int) -> str:
-    return f"http://{host}" if port == 80 else f"http://{host}:{port}"
+def origin(host: str, port: int, scheme: str = "http") -> str:
+    default = 443 if scheme == "https" else 80
+    return f"{scheme}://{host}" if port == default else f"{scheme}://{host}:{port}"

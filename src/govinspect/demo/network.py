@@ -1,8 +1,9 @@
 """Generate the demo network: the fictional city 示例市 with exact ground truth.
 
-``build_network`` is deterministic: same seed, sites, scale, port, faults and *t* → the same
-bytes for every page and the same manifest. All randomness comes from one seeded
-``random.Random`` consumed in a fixed order (never iterate over sets here).
+``build_network`` is deterministic: same seed, sites, scale, port, https_port, faults and *t* →
+the same bytes for every page and the same manifest (TLS keys, when there is TLS, are not). All
+randomness comes from one seeded ``random.Random`` consumed in a fixed order (never iterate
+over sets here).
 
 Generation runs in two steps per site: *plan* (columns, items with dates, planted problems)
 and *render* (Jinja2 templates → bytes). Text problems are placed in known paragraphs while
@@ -24,7 +25,7 @@ from govinspect.core.types import SiteKind
 from govinspect.demo import attachments as att
 from govinspect.demo import search as srch
 from govinspect.demo import text as tx
-from govinspect.demo.model import DemoSite, Manifest, Network, Page, origin
+from govinspect.demo.model import DemoSite, Manifest, Network, Page, SiteTransport, origin
 from govinspect.demo.roster import (
     DEAD_HOSTS,
     EXTERNAL_SITES,
@@ -39,6 +40,22 @@ T_DEFAULT = datetime(2022, 6, 30, 17, 0, tzinfo=CST)
 MAX_SITES = len(all_specs())
 LOCAL_LEADERS_FILE = "lexicons/local-leaders.yaml"  # in the network folder, for WORKSPACE/lexicons
 PAGE_SIZE = 15  # items per list page, as in TRS defaults
+
+# Transport of a TLS network's sites (docs/demo-network.md "Transport"): healthy sites redirect
+# to HTTPS with HSTS and a valid certificate; the plants below each differ in one respect (the
+# broken-certificate sites also leave plain HTTP unredirected: HTTPS offered on the side).
+TRANSPORT_MODES = {
+    "ok": SiteTransport(),
+    "ok_renewing": SiteTransport(cert_days=45),  # look-alike: renewal due, not yet warned of
+    "http_only": SiteTransport(https=False, redirect=False, hsts=False),
+    "cert_expired": SiteTransport(redirect=False, cert="expired"),
+    "cert_hostname_mismatch": SiteTransport(redirect=False, cert="other_host"),
+    "no_https_redirect": SiteTransport(redirect=False),
+    "no_hsts": SiteTransport(hsts=False),
+}
+# Which non-portal sites get which (in the builder's pick order; a small network gets a prefix).
+TRANSPORT_PLANTS = ("http_only", "cert_expired", "cert_hostname_mismatch", "no_https_redirect",
+                    "no_hsts", "http_only", "no_hsts", "ok_renewing")
 
 CONTENT_TYPES = {
     "pdf": "application/pdf",
@@ -204,15 +221,21 @@ class SitePlan:
 
 class _Builder:
     def __init__(self, seed: int, sites: int | None, scale: float, port: int, faults: bool,
-                 t: datetime) -> None:
+                 t: datetime, https_port: int | None = None) -> None:
         if sites is not None and not 1 <= sites <= MAX_SITES:
             raise DemoError(f"网站数量应在 1 到 {MAX_SITES} 之间，收到 {sites}")
         if not scale > 0:
             raise DemoError(f"规模系数应大于 0，收到 {scale}")
         if not 1 <= port <= 65535:
             raise DemoError(f"端口应在 1 到 65535 之间，收到 {port}")
+        if https_port is not None and (not 1 <= https_port <= 65535 or https_port == port):
+            raise DemoError(f"HTTPS 端口应在 1 到 65535 之间且不同于 HTTP 端口，收到 {https_port}")
         if t.tzinfo is None:
             raise DemoError("参考时间 t 必须带时区")
+        self.https_port = https_port
+        # site host → transport (TLS networks only); hosts whose canonical scheme is https
+        self.transport: dict[str, SiteTransport] = {}
+        self.https_hosts: set[str] = set()
         self.seed, self.scale, self.port, self.faults, self.t = seed, scale, port, faults, t
         self.rng = random.Random(seed)
         self.specs = all_specs()[: sites or MAX_SITES]
@@ -234,6 +257,8 @@ class _Builder:
         return self.next_doc_id
 
     def url(self, host: str, path: str) -> str:
+        if host in self.https_hosts:
+            return origin(host, self.https_port, "https") + path
         return origin(host, self.port) + path
 
     def entry(self, kind: str, indicator: str | None, plan: SitePlan, url: str, **extra) -> dict:
@@ -258,6 +283,7 @@ class _Builder:
             self.resolve[host] = f"127.0.0.{ip}"
             ip += 1
         self._assign_site_traits()
+        self._assign_transport()
         for i, site in enumerate(self.net_sites):
             self.plans.append(self._plan_site(self.specs[i], site))
         self._plant_problems()
@@ -280,6 +306,7 @@ class _Builder:
             catch_all_hosts=frozenset(h for h, _ in EXTERNAL_SITES) | frozenset(SPAM_HOSTS),
             accounts=[a.as_dict() for a in media.accounts],
             files={**media.files, LOCAL_LEADERS_FILE: self._local_leaders_yaml()},
+            https_port=self.https_port, transport=dict(self.transport),
         )
         for host, plan in self.trap_hosts.items():
             net.dynamic[host] = self._trap_handler(plan)
@@ -288,6 +315,11 @@ class _Builder:
             if search is not None:
                 net.dynamic[plan.site.host] = _chain(net.dynamic.get(plan.site.host), search)
         net.aliases = {a: p.site.host for p in self.plans for a in p.site.hosts[1:]}
+        if self.transport:
+            from govinspect.demo.tls import issue
+
+            net.tls = issue({p.site.host: (p.site.hosts, self.transport[p.site.host])
+                             for p in self.plans})
         return net
 
     def _local_leaders_yaml(self) -> bytes:
@@ -331,7 +363,26 @@ class _Builder:
         self.flaky_site, self.slow_site, self.trap_site = take(0), take(1), take(2)
         self.no_meta_site, self.homepage_stale_site = take(3), take(4)
         self.footer_sites = [take(5), take(6)]
-        self.jiucuo_site, self.spam_site, self.http_only_site = take(7), take(0), take(8)
+        self.jiucuo_site, self.spam_site = take(7), take(0)
+        # Transport plants (TLS networks only) on distinct sites, from take(8) on; a small
+        # network gets the first ones of the list. No further draws: the pages stay the same.
+        self.transport_sites: list[tuple[int, str]] = []
+        if self.https_port is not None:
+            order = [take(8 + k) for k in range(len(pick))]
+            self.transport_sites = list(zip(order, TRANSPORT_PLANTS, strict=False))
+
+    def _assign_transport(self) -> None:
+        """Every site's transport, and the canonical (https://) homepage of redirecting sites."""
+        if self.https_port is None:
+            return
+        planted = dict(self.transport_sites)
+        for i, site in enumerate(self.net_sites):
+            t = TRANSPORT_MODES[planted.get(i, "ok")]
+            self.transport[site.host] = t
+            if t.scheme == "https":
+                self.https_hosts.update(site.hosts)
+                self.net_sites[i] = DemoSite(**{**site.__dict__,
+                                                "homepage": self.url(site.host, "/")})
 
     # -- planning -----------------------------------------------------------------------
     def _plan_site(self, spec: SiteSpec, site: DemoSite) -> SitePlan:
@@ -687,15 +738,23 @@ class _Builder:
         col = plan.cols[it.col]
         host = plan.site.host
         old_dir = it.path.rsplit("/", 1)[0] + "/"
+        old_url = self.url(host, it.path)
         it.url_date = url_date
         it.path = f"{col.path}{url_date:%Y%m}/t{url_date:%Y%m%d}_{it.id}.html"
+        moved = {old_url: self.url(host, it.path)}
         new_dir = it.path.rsplit("/", 1)[0] + "/"
         for _text, href in it.attachments + [(a, s) for s, a in it.images]:
             if href.startswith("./"):
                 page = self.pages.pop((host, old_dir + href[2:]))
                 self.pages[(host, new_dir + href[2:])] = page
+                moved[self.url(host, old_dir + href[2:])] = self.url(host, new_dir + href[2:])
         if it.interp is not None:
             it.interp.related = [(it.title, it.path)]
+        # entries planted on the item before it moved (text problems, attachments) move along
+        for e in self.manifest:
+            for key in ("url", "parent_url", "document_url"):
+                if e.get(key) in moved:
+                    e[key] = moved[e[key]]
 
     def _sync_policy_dates(self, it: Item) -> None:
         if it.info_table and it.when:
@@ -1042,8 +1101,7 @@ class _Builder:
         plan = at(self.spam_site)
         plan.spam = True
         self.entry("hidden_spam_links", "W-V1", plan, plan.site.homepage, text="")
-        plan = at(self.http_only_site)
-        self.entry("http_only", "G13", plan, plan.site.homepage, scope="site")
+        self._plant_transport()
         for plan in plans:
             if plan.charset_mode == "wrong":
                 self.entry("charset_wrong", "W-D28", plan, plan.site.homepage, scope="site",
@@ -1066,6 +1124,34 @@ class _Builder:
             self.entry("crawler_trap", None, plan, self.url(plan.site.host, TRAP_PATH + "?date="),
                        url_prefix=self.url(plan.site.host, TRAP_PATH + "?date="),
                        parent_url=plan.site.homepage)
+
+    def _plant_transport(self) -> None:
+        """G13 entries of a TLS network: the planted sites, and every healthy HTTPS site as a
+        look-alike (nothing about its transport may be reported)."""
+        if self.https_port is None:
+            return
+        from govinspect.demo.tls import EXPIRED_DAYS_AGO, OTHER_HOSTS
+
+        planted = dict(self.transport_sites)
+        for i, plan in enumerate(self.plans):
+            mode = planted.get(i, "ok")
+            t = self.transport[plan.site.host]
+            home = plan.site.homepage
+            if mode == "http_only":
+                self.entry("http_only", "G13", plan, home, scope="site")
+            elif mode in ("cert_expired", "cert_hostname_mismatch"):
+                extra = {"expired_days": EXPIRED_DAYS_AGO} if t.cert == "expired" else \
+                    {"cert_names": list(OTHER_HOSTS)}
+                self.entry(mode, "G13", plan, home, scope="site", **extra)
+            if mode != "http_only" and not t.redirect:
+                # also the broken-certificate sites: HTTPS offered on the side, not enforced
+                self.entry("no_https_redirect", "G13", plan, home, scope="site",
+                           http_status=200)
+            if mode == "no_hsts":
+                self.entry("no_hsts", "G13", plan, home, scope="site")
+            if mode in ("ok", "ok_renewing"):
+                self.entry("lookalike_https_ok", "G13", plan, home, scope="site",
+                           cert_days=t.cert_days, negative=True)
 
     # -- rendering ----------------------------------------------------------------------
     def _footer(self, plan: SitePlan) -> dict:
@@ -1401,6 +1487,7 @@ def mobile_number(rng: random.Random) -> str:
 
 
 def build_network(seed: int = 20220630, sites: int | None = None, scale: float = 1.0,
-                  port: int = 80, faults: bool = True, t: datetime = T_DEFAULT) -> Network:
+                  port: int = 80, faults: bool = True, t: datetime = T_DEFAULT,
+                  https_port: int | None = None) -> Network:
     """Generate the demo network. Same arguments → byte-identical pages and manifest."""
-    return _Builder(seed, sites, scale, port, faults, t).build()
+    return _Builder(seed, sites, scale, port, faults, t, https_port).build()

@@ -1,6 +1,11 @@
 """Serve the demo network from one process: one listening socket per site address
 (127.0.0.N), all answering from the same in-memory network, routed by the Host header.
 
+A network built with an ``https_port`` is also served over TLS on that port, on the address of
+every site that has HTTPS (per-site certificates of the demo CA, chosen by SNI), with the
+site's transport plan: plain HTTP answers 301 to HTTPS where the site redirects, HTTPS answers
+carry Strict-Transport-Security where it sets HSTS (``model.SiteTransport``).
+
 Fault modes (only present when the network was built with ``faults=True``):
 slow hosts sleep a deterministic 0.3–0.8 s per request; the flaky homepage answers 503 on
 every Nth request (never twice in a row); the crawler-trap calendar is generated on request.
@@ -11,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import socket
+import ssl
 import threading
 import time
 import zlib
@@ -18,12 +24,17 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from govinspect.demo.model import Network
+from govinspect.demo.model import Network, origin
 
 NOT_FOUND = (
     b"<html><head><title>404 Not Found</title></head><body>"
     b"<center><h1>404 Not Found</h1></center><hr><center>nginx</center></body></html>\n"
 )
+MOVED = (
+    b"<html><head><title>301 Moved Permanently</title></head><body>"
+    b"<center><h1>301 Moved Permanently</h1></center><hr><center>nginx</center></body></html>\n"
+)
+HSTS = "max-age=31536000"
 UNAVAILABLE = (
     b"<html><head><title>503 Service Temporarily Unavailable</title></head><body>"
     b"<center><h1>503 Service Temporarily Unavailable</h1></center></body></html>\n"
@@ -44,15 +55,19 @@ def _port_free(ip: str, port: int) -> bool:
     return True
 
 
-def choose_port(preferred: int = 80, ip: str = "127.0.0.2") -> int:
-    """``preferred`` when it can be bound on the loopback, else a free high port.
+def choose_port(preferred: int = 80, ip: str = "127.0.0.2", avoid: tuple[int, ...] = ()) -> int:
+    """``preferred`` when it can be bound on the loopback, else a free high port; never one
+    of ``avoid`` (the HTTP port, when choosing the HTTPS one: ``choose_port(443, avoid=(p,))``).
 
     Build the network with the result (absolute URLs in pages carry the port)."""
-    if _port_free(ip, preferred):
+    if preferred not in avoid and _port_free(ip, preferred):
         return preferred
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind((ip, 0))
-        return s.getsockname()[1]
+    while True:
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+            s.bind((ip, 0))
+            port = s.getsockname()[1]
+        if port not in avoid:
+            return port
 
 
 @dataclass
@@ -76,20 +91,31 @@ class _Handler(BaseHTTPRequestHandler):
     sys_version = ""
     protocol_version = "HTTP/1.1"
     state: _State  # set on the subclass
+    extra_headers: tuple[tuple[str, str], ...] = ()  # this answer's transport headers (HSTS)
 
     def log_message(self, format: str, *args) -> None:  # noqa: A002 - keep quiet
         pass
 
     def _answer(self, head_only: bool, form: str = "") -> None:
         net = self.state.net
-        host = (self.headers.get("Host") or "").split(":")[0].lower()
-        host = net.aliases.get(host, host)
+        asked = (self.headers.get("Host") or "").split(":")[0].lower()
+        host = net.aliases.get(asked, asked)
         target = self.path
         if target.startswith("http://") or target.startswith("https://"):
             target = "/" + target.split("/", 3)[3] if target.count("/") >= 3 else "/"
         if form:  # a POSTed form is answered like the same GET (search endpoints)
             target += ("&" if "?" in target else "?") + form
         path = target.split("?", 1)[0]
+        transport = net.transport_of(host)
+        tls = isinstance(self.connection, ssl.SSLSocket)
+        self.extra_headers = ()
+        if transport is not None and not tls and transport.https and transport.redirect:
+            # the front server's redirect: before any page logic (faults included)
+            location = origin(asked, net.https_port or 443, "https") + target
+            self._send(301, "text/html", MOVED, (("Location", location),), head_only)
+            return
+        if transport is not None and tls and transport.hsts:
+            self.extra_headers = (("Strict-Transport-Security", HSTS),)
         delay = net.slow_hosts.get(host)
         if delay:
             lo, hi = delay
@@ -107,7 +133,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_response(status)
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(body)))
-        for k, v in headers:
+        for k, v in (*headers, *self.extra_headers):
             self.send_header(k, v)
         self.end_headers()
         if not head_only:
@@ -135,6 +161,35 @@ class _Server(ThreadingHTTPServer):
     request_queue_size = 64
 
 
+class _TlsServer(_Server):
+    """The same server over TLS. The handshake runs in the connection's own thread (wrapping
+    the listening socket would run it in the accept loop, where one stalled client blocks
+    every other); a client that gives up in the handshake — a verifying client refusing a
+    planted certificate — is no error."""
+
+    context: ssl.SSLContext
+
+    def finish_request(self, request, client_address) -> None:
+        request.settimeout(10)
+        try:
+            conn = self.context.wrap_socket(request, server_side=True)
+        except (OSError, ssl.SSLError):
+            return
+        try:
+            conn.settimeout(None)
+            self.RequestHandlerClass(conn, client_address, self)
+        finally:
+            with contextlib.suppress(OSError):
+                conn.close()
+
+    def handle_error(self, request, client_address) -> None:
+        import sys
+
+        if isinstance(sys.exc_info()[1], OSError):  # resets and TLS alerts of leaving clients
+            return
+        super().handle_error(request, client_address)
+
+
 @dataclass
 class DemoServer:
     """A running demo network. ``resolve`` maps every served host to its address."""
@@ -144,6 +199,7 @@ class DemoServer:
     resolve: dict[str, str]
     _servers: list[_Server]
     _threads: list[threading.Thread]
+    https_port: int | None = None  # HTTPS is served (net.https_port) on the sites that have it
 
     def close(self) -> None:
         for s in self._servers:
@@ -154,20 +210,34 @@ class DemoServer:
 
 
 def start_network(net: Network) -> DemoServer:
-    """Start serving ``net`` on ``net.port`` of every address in its resolve map."""
+    """Start serving ``net`` on ``net.port`` of every address in its resolve map, and on
+    ``net.https_port`` of every address of a site with HTTPS."""
     state = _State(net)
     handler = type("DemoHandler", (_Handler,), {"state": state})
     servers: list[_Server] = []
+
+    def bind(cls, ip: str, port: int) -> _Server:
+        try:
+            return cls((ip, port), handler)
+        except OSError as exc:
+            if exc.errno in (errno.EADDRINUSE, errno.EACCES):
+                raise DemoServerError(
+                    f"无法在 {ip}:{port} 上启动示例网站群（端口被占用或无权限）；"
+                    f"请用 choose_port() 选择端口后重新生成网站群") from exc
+            raise
+
     try:
         for ip in sorted(set(net.resolve.values()), key=lambda a: tuple(map(int, a.split(".")))):
-            try:
-                servers.append(_Server((ip, net.port), handler))
-            except OSError as exc:
-                if exc.errno in (errno.EADDRINUSE, errno.EACCES):
-                    raise DemoServerError(
-                        f"无法在 {ip}:{net.port} 上启动示例网站群（端口被占用或无权限）；"
-                        f"请用 choose_port() 选择端口后重新生成网站群") from exc
-                raise
+            servers.append(bind(_Server, ip, net.port))
+        if net.tls is not None and net.https_port is not None:
+            from govinspect.demo.tls import server_contexts
+
+            contexts = server_contexts(net.tls, net.aliases)
+            for site in net.sites:
+                if site.host in contexts:
+                    tls_server = bind(_TlsServer, site.ip, net.https_port)
+                    tls_server.context = contexts[site.host]
+                    servers.append(tls_server)
     except BaseException:
         for s in servers:
             s.server_close()
@@ -179,7 +249,8 @@ def start_network(net: Network) -> DemoServer:
         t.start()
         threads.append(t)
     resolve = dict(net.resolve)
-    return DemoServer(net, net.port, resolve, servers, threads)
+    return DemoServer(net, net.port, resolve, servers, threads,
+                      https_port=net.https_port if net.tls is not None else None)
 
 
 @contextlib.contextmanager

@@ -52,6 +52,7 @@ class KindSpec:
     match: str = "url"
     negative: bool = False  # a look-alike kind (the manifest's own flag wins when present)
     text: str = "compare"  # one of TEXT_MODES
+    item: str | None = None  # when set, the finding's item (problem) must be this one
 
 
 def load_kinds(text: str | None = None) -> dict[str, KindSpec]:
@@ -75,8 +76,11 @@ def load_kinds(text: str | None = None) -> dict[str, KindSpec]:
         if text_mode not in TEXT_MODES:
             raise ValueError(f"demo_kinds.yaml：{kind} 的 text “{text_mode}” 无效，"
                              f"应为 {' | '.join(TEXT_MODES)}")
+        item = row.get("item")
+        if item is not None and not isinstance(item, str):
+            raise ValueError(f"demo_kinds.yaml：{kind} 的 item 应为一个问题项名称")
         out[str(kind)] = KindSpec(tuple(str(r) for r in row["rules"]), mode,
-                                  bool(row.get("negative", False)), text_mode)
+                                  bool(row.get("negative", False)), text_mode, item)
     return out
 
 
@@ -108,8 +112,11 @@ def text_matches(found: str | None, planted: str | None) -> bool:
     return f in p or p in f
 
 
-def finding_matches(finding: Mapping, entry: Mapping, mode: str, text: str = "compare") -> bool:
+def finding_matches(finding: Mapping, entry: Mapping, mode: str, text: str = "compare",
+                    item: str | None = None) -> bool:
     if finding.get("site") != entry.get("site"):
+        return False
+    if item is not None and finding.get("item") != item:
         return False
     if mode == "site":
         return True
@@ -195,7 +202,7 @@ def match(entries: Iterable[Mapping], findings: Iterable[Mapping],
     def hits(f: Mapping, kind: str) -> list[int]:
         spec = kinds[kind]
         return [i for i, e in enumerate(by_kind.get(kind, ()))
-                if finding_matches(f, e, spec.match, spec.text)]
+                if finding_matches(f, e, spec.match, spec.text, spec.item)]
 
     found: dict[str, set[int]] = {}
     found_by_rule: dict[str, set[tuple[str, int]]] = {}  # rule → (kind, entry) it matched

@@ -17,10 +17,10 @@ def check_transport(site: SiteRef, facts: TransportFacts, iset=None) -> list[Fin
     out: list[Finding] = []
 
     def add(rule: Rule, indicator: str, item: str, message: str,
-            confidence: Confidence = Confidence.CERTAIN) -> None:
+            confidence: Confidence = Confidence.CERTAIN, **details) -> None:
         out.append(Finding(rule_id=rule.id, indicator_id=indicator, subject=site.code,
                            message=message, evidence=Evidence(url=url), confidence=confidence,
-                           item=item, details={"checked_at": facts.checked_at}))
+                           item=item, details={"checked_at": facts.checked_at, **details}))
 
     if facts.https_available is False:
         add(HTTPS, "G13", "no_https", "网站未提供HTTPS访问")
@@ -28,7 +28,8 @@ def check_transport(site: SiteRef, facts: TransportFacts, iset=None) -> list[Fin
         if facts.redirects_to_https is False:
             add(HTTPS, "G13", "no_redirect", "HTTP访问未自动跳转至HTTPS")
         if facts.cert_valid is False:
-            add(HTTPS, "G13", "cert_invalid", "HTTPS证书无效（过期、域名不符或证书链不完整）")
+            reason = {"cert_error": facts.cert_error} if facts.cert_error else {}
+            add(HTTPS, "G13", "cert_invalid", _cert_message(facts), **reason)
         elif facts.cert_days_left is not None and facts.cert_days_left < warn:
             add(HTTPS, "G13", "cert_expiring", f"HTTPS证书将在{facts.cert_days_left}天后过期")
         if facts.hsts is False:
@@ -37,6 +38,21 @@ def check_transport(site: SiteRef, facts: TransportFacts, iset=None) -> list[Fin
         # the prober's own network may lack IPv6: a person confirms
         add(IPV6, "W-D29", "no_ipv6", "网站首页无法通过IPv6访问", Confidence.SUSPECTED)
     return out
+
+
+def _cert_message(facts: TransportFacts) -> str:
+    """Why the certificate is invalid, as far as the verification said."""
+    reason = facts.cert_error or ""
+    if reason == "expired":
+        days = -facts.cert_days_left if facts.cert_days_left is not None else None
+        return f"HTTPS证书已过期{f'（{days}天前）' if days and days > 0 else ''}"
+    if reason == "hostname_mismatch":
+        return "HTTPS证书与网站域名不符"
+    if reason == "untrusted":
+        return "HTTPS证书不受信任（自签名或证书链不完整）"
+    if reason == "not_yet_valid":
+        return "HTTPS证书尚未生效"
+    return "HTTPS证书无效（过期、域名不符或证书链不完整）"
 
 
 def site_transport(site_input, ctx) -> list[Finding]:
@@ -52,7 +68,8 @@ HTTPS = register(Rule(
     title="未启用HTTPS或HTTPS配置不规范",
     indicators=("G13",),
     what="依据采集器记录的传输层事实判断：首页无法通过HTTPS访问；可以访问但HTTP不跳转HTTPS、"
-    "证书无效、证书将在 cert_warn_days 天内过期、未设置HSTS，各报一条。"
+    "证书无效（已过期、与域名不符、不受信任，写明原因）、证书将在 cert_warn_days 天内过期、"
+    "未设置HSTS，各报一条。"
     "国家指标体系中不计分，地方指标体系可为 G13 设置分值。",
     why="明文HTTP传输的页面可能被运营商或中间人篡改、插入广告或暗链，用户提交的留言和个人信息"
     "也可能被窃听；证书失效会让浏览器拦截访问。",

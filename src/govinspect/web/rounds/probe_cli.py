@@ -37,10 +37,12 @@ def _parse_resolve(pairs: tuple[str, ...]) -> dict[str, str] | None:
 @click.option("--resolve", "resolve", multiple=True, metavar="HOST=IP",
               help="仅用于测试环境：将主机名解析到指定地址（封闭解析，其余主机视为无法解析）")
 @click.option("--allow-private", is_flag=True, help="允许访问内网和本机地址（仅演示和测试）")
+@click.option("--tls-ca-file", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="除系统证书外另行信任的CA证书（PEM），如自建CA或示例网站群的 network/tls/ca.pem")
 @click.option("--quiet", is_flag=True, help="只输出汇总")
 def probe(round_name: str, until_done: bool, time_scale: str | None, per_day: int,
           timeout_s: float | None, workers: int, resolve: tuple[str, ...], allow_private: bool,
-          quiet: bool) -> None:
+          tls_ca_file: str | None, quiet: bool) -> None:
     """首页可用性监测（指标 W-V2）：按计划定时访问各网站首页并记录结果。
 
     重启后接着原计划继续，不重复、不遗漏；Ctrl-C 或 SIGTERM 会在当前访问结束后停止。
@@ -92,7 +94,8 @@ def probe(round_name: str, until_done: bool, time_scale: str | None, per_day: in
                        f"未探测 {counts['missed']}）")
 
     options = ProbeOptions(time_scale=scale, probes_per_day=per_day, timeout_s=timeout_s,
-                           resolve=mapping, allow_private=allow_private, workers=workers)
+                           resolve=mapping, allow_private=allow_private, workers=workers,
+                           tls_ca_file=tls_ca_file)
     try:
         click.echo(f"开始监测检查轮次 {round_.name}：{round_.sites.count()} 家网站")
         summary = run_prober(round_, options, until_done=until_done, stop=stop,

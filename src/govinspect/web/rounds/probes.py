@@ -76,6 +76,7 @@ class ProbeOptions:
     timeout_s: float | None = None  # None: the indicator's (15 s)
     resolve: dict[str, str] | None = None  # closed-world host → IP map (demo, tests)
     allow_private: bool = False
+    tls_ca_file: str | None = None  # extra CA certificates (PEM) trusted besides the system's
     workers: int = 16
     grace: timedelta | None = None  # round time; None: one slot interval
 
@@ -229,7 +230,8 @@ def _probe_slot(job: _Job, slot: Slot) -> ProbeEvent | None:
         if not _claim(row):
             return None
         result = visit(job.site.homepage, timeout_s=job.timeout_s, resolve=job.options.resolve,
-                       allow_private=job.options.allow_private)
+                       allow_private=job.options.allow_private,
+                       ca_file=job.options.tls_ca_file)
         row.outcome = result.outcome.value
         row.status = result.status
         row.latency_ms = result.latency_ms
