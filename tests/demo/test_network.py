@@ -63,7 +63,7 @@ def test_small_network_is_small(small_net):
     for site in small_net.sites:
         n = sum(1 for u in crawled if urlsplit(u).hostname == site.host
                 and not re.search(r"\.(png|jpg|pdf|docx|xlsx|xls|css)$", u))
-        assert 30 <= n <= 100, (site.host, n)
+        assert 30 <= n <= 110, (site.host, n)  # portals: + the 5 P1 columns
 
 
 def test_at_least_30_problem_kinds(full_net):

@@ -81,6 +81,35 @@ def test_undated_item_reported_only_when_list_and_page_both_lack_a_date():
     assert sn.undated_items(_undated_site("<span>2022-05-20</span>", ""), ctx()) == []
 
 
+LAST_PAGE = """<html><head><meta charset="utf-8"><title>通知公告_示例市投资促进局</title></head><body>
+<div class="position">当前位置：首页 &gt; 政务公开 &gt; 通知公告</div><ul class="list">
+<li><a href="./202201/t20220103_21.html">关于印发2022年消防安全工作要点的通知</a><span class="date">2022-01-03</span></li>
+<li><a href="./202201/t20220101_22.html">关于河长制有关事项的公告</a><span class="date">2022-01-01</span></li>
+<li><a href="./202112/t20211223_23.html">关于进一步加强政务公开工作的通知</a></li>
+</ul><div class="page">共2页　<a href="./">首页</a> <a href="index.html">上一页</a></div>
+{links}</body></html>"""
+
+
+def _last_page_site(with_first: bool, links: str = ""):
+    """The short last page (index_1.html) of a paginated column: 2 dated items and, last, an
+    undated one (extraction types such a page as an article)."""
+    first = LIST.format(d="<span>2022-05-20</span>").replace(
+        "</ul>", '</ul><div class="page">共2页 <a href="index_1.html">下一页</a></div>')
+    pages = [(ROOT + "index_1.html", LAST_PAGE.format(links=links).encode()),
+             (ROOT + "202112/t20211223_23.html", ARTICLE.format(d="").encode())]
+    if with_first:
+        pages.insert(0, (ROOT, first.encode()))
+    return _with_dates(site_input(pages), dict(pages))
+
+
+def test_undated_item_on_the_short_last_page_of_a_column():
+    found = sn.undated_items(_last_page_site(True), ctx())
+    assert [(f.evidence.url, f.details["list_url"]) for f in found] == [
+        (ROOT + "202112/t20211223_23.html", ROOT + "index_1.html")]
+    # a page with two dated items that is no page of a dated column proves nothing
+    assert sn.undated_items(_last_page_site(False), ctx()) == []
+
+
 # ── GI-N002 ──────────────────────────────────────────────────────────────────────────────
 
 def test_crawler_trap_notes_become_findings_with_the_cut_pattern():

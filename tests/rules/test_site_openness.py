@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from site_demo import ctx, demo, site_input, site_ref
 
-from govinspect.core.types import CaptureRecord, SiteKind, TransportFacts
+from govinspect.core.types import CaptureRecord, SiteKind, SiteRef, TransportFacts
 from govinspect.extract import extract_page
 from govinspect.rules import site_openness as so
 from govinspect.rules import transport as tr
-from govinspect.rules.analyse import PageInput
+from govinspect.rules.analyse import PageInput, SiteInput
 
 REAL = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "realpages"
 
@@ -136,3 +136,107 @@ def test_invalid_certificates_say_why():
     renewing = TransportFacts(https_available=True, redirects_to_https=True, cert_valid=True,
                               cert_days_left=45, hsts=True)
     assert tr.check_transport(site, renewing, iset) == []
+
+
+# ── GI-O003 法定主动公开内容 (P1) ─────────────────────────────────────────────────────────────
+
+PT = SiteRef("3501280001", "平潭综合实验区", "https://www.pingtan.gov.cn/", SiteKind.PORTAL,
+             ("www.pingtan.gov.cn",))
+
+
+def test_real_portal_pages_show_every_mandatory_category():
+    """The 平潭 pages (its 政务公开 channel, lists, documents): 政府采购 is a link to the
+    platform zfcg.pingtan.gov.cn, 财政预决算 a column named 财政资金, 机构职能 one named 政府机构."""
+    labels = _labels()
+    data = SiteInput(PT)
+    for page_id in sorted(i for i in labels if i.startswith("pt-")):
+        url = labels[page_id]["url"] or f"https://www.pingtan.gov.cn/{page_id}.html"
+        data.pages.append(extract_page((REAL / "pages" / f"{page_id}.html").read_bytes(), url))
+    assert so.mandatory_columns(data, ctx()) == []
+    names = so.column_names(data)
+    assert {"政府采购", "财政资金", "政府机构", "应急预案预警信息"} <= names
+
+
+PORTAL = SiteRef("3411020001", "东湖县人民政府", "http://www.donghu.gov.cn/", SiteKind.PORTAL,
+                 ("www.donghu.gov.cn",))
+ZWGK = """<html><head><meta charset="utf-8"><title>政务公开_东湖县人民政府</title>
+<meta name="ColumnName" content="政务公开"><meta name="ColumnType" content="政务公开"></head><body>
+<div class="position">当前位置：首页 &gt; 政务公开</div>
+<div class="side"><h2>法定主动公开内容</h2><ul>{nav}</ul></div>
+<div class="box"><div class="box-title"><span>通知公告</span></div><ul class="list">
+<li><a href="/zwgk/tzgg/202206/t20220620_11.html">东湖县2022年部门预算和“三公”经费预算公开</a><span>2022-06-20</span></li>
+<li><a href="/zwgk/tzgg/202206/t20220612_12.html">关于做好2022年防汛抗旱工作的通知</a><span>2022-06-12</span></li>
+<li><a href="/zwgk/tzgg/202206/t20220601_13.html">关于开展安全生产大检查的通知</a><span>2022-06-01</span></li>
+</ul></div>
+<div class="links"><h3>部门网站</h3><ul><li><a href="http://czj.donghu.gov.cn/">东湖县财政局</a></li>
+<li><a href="http://yjj.donghu.gov.cn/">东湖县应急管理局</a></li></ul></div></body></html>"""
+NAV = ["机构职能", "政策文件", "规划计划", "统计信息", "人事信息", "行政执法", "政府采购",
+       "重大建设项目", "应急管理"]
+
+
+def _portal(nav: list[str], site: SiteRef = PORTAL, extra=()):
+    links = "".join(f'<li><a href="/zwgk/c{k}/">{n}</a></li>' for k, n in enumerate(nav))
+    pages = [("http://www.donghu.gov.cn/zwgk/", ZWGK.format(nav=links).encode())]
+    pages += [(f"http://www.donghu.gov.cn/zwgk/tzgg/202206/t2022060{k}_{k}.html", ARTICLE.format(
+        n=k).encode()) for k in range(1, 10)]
+    return site_input(pages + list(extra), site)
+
+
+ARTICLE = """<html><head><meta charset="utf-8"><title>通知{n}_东湖县人民政府</title></head><body>
+<div class="position">当前位置：首页 &gt; 政务公开 &gt; 通知公告 &gt; 正文</div><div class="article">
+<h1>关于开展第{n}批安全生产检查的通知</h1><div class="info">发布时间：2022-06-0{n}</div>
+<p>各乡镇人民政府，县直各单位：现将有关事项通知如下。</p>
+<div class="xglj">相关链接：<a href="/zwgk/czyjs/">财政预决算</a></div></div></body></html>"""
+
+
+def test_missing_mandatory_category_reported_at_the_disclosure_channel():
+    [f] = so.mandatory_columns(_portal(NAV), ctx())
+    assert (f.rule_id, f.indicator_id, f.item, f.details["category"], f.details["text"]) == (
+        "GI-O003", "P1", "missing_column", "财政预决算", "财政预决算")
+    assert f.evidence.url == "http://www.donghu.gov.cn/zwgk/" and f.confidence.value == "疑似"
+    # a 部门预算 column counts; unit sites (东湖县财政局), document titles and the related
+    # links of a document do not
+    assert so.mandatory_columns(_portal(NAV + ["部门预算"]), ctx()) == []
+    two = so.mandatory_columns(_portal([n for n in NAV if n != "应急管理"]), ctx())
+    assert [f.details["category"] for f in two] == ["财政预决算", "应急管理"]
+    assert len({f.fingerprint for f in two}) == 2  # one problem each, though at one address
+
+
+def test_mandatory_columns_only_on_portals_after_a_real_crawl():
+    dept = site_ref(code="3411000009", home="http://www.donghu.gov.cn/")
+    assert so.mandatory_columns(_portal(NAV, site=dept), ctx()) == []
+    few = site_input([("http://www.donghu.gov.cn/zwgk/", ZWGK.format(nav="").encode())], PORTAL)
+    assert so.mandatory_columns(few, ctx()) == []
+
+
+CZ = """<html><head><meta charset="utf-8"><title>财政预决算_东湖县人民政府</title>
+<meta name="ColumnName" content="财政预决算"></head><body>
+<div class="position">当前位置：首页 &gt; 政务公开 &gt; 财政预决算</div><ul class="list">
+<li><a href="./202203/t20220310_31.html">东湖县2022年县级财政预算</a><span>2022-03-10</span></li>
+<li><a href="./202108/t20210820_32.html">东湖县2020年县级财政决算</a><span>2021-08-20</span></li>
+<li><a href="./202103/t20210305_33.html">东湖县2021年县级财政预算</a><span>2021-03-05</span></li>
+</ul></body></html>"""
+
+
+def test_a_local_window_checks_the_category_freshness():
+    import dataclasses
+
+    iset = ctx().indicator_set
+    p1 = dict(iset.indicators["P1"])
+    p1["categories"] = {**p1["categories"], "财政预决算": {
+        "names": ["财政预决算", "部门预算"], "window": {"months": 3}}}
+    local = dataclasses.replace(ctx(), indicator_set=dataclasses.replace(
+        iset, indicators={**iset.indicators, "P1": p1}))
+    data = _portal(NAV, extra=[("http://www.donghu.gov.cn/zwgk/czyjs/", CZ.encode())])
+    [f] = so.mandatory_columns(data, local)
+    assert (f.item, f.details["latest"], f.evidence.url) == (
+        "stale_column", "2022-03-10", "http://www.donghu.gov.cn/zwgk/czyjs/")
+    assert so.mandatory_columns(data, ctx()) == []  # the national set gives no window
+
+
+def test_demo_mandatory_columns_match_the_manifest():
+    manifest, inputs, _ = demo()
+    planted = {(e["url"], e["text"]) for e in manifest.select(kind="mandatory_column_missing")}
+    found = {(f.evidence.url, f.details["text"]) for d in inputs.values()
+             for f in so.mandatory_columns(d, ctx())}
+    assert planted and found == planted

@@ -117,6 +117,17 @@ COLUMNS = [
     ColumnDef("zxft", "在线访谈", "hdjl", "在线访谈", "list", "interview", 0.25),
 ]
 COLUMN = {c.key: c for c in COLUMNS}
+# 法定主动公开内容 (条例 第20条) columns that only government portals carry (P1, GI-O003); the
+# other categories are COLUMNS above (机构职能, 政策文件, 规划计划, 数据发布, 人事信息). Added
+# after the first releases, from their own random stream (``_plant_later``); the category is
+# the P1.categories key of the indicator set that each column answers.
+P1_COLUMNS = [
+    ColumnDef("xzzf", "行政执法", "zwgk", "行政执法", "list", "p1", 0),
+    ColumnDef("czyjs", "财政预决算", "zwgk", "财政预决算", "list", "p1", 0),
+    ColumnDef("zfcg", "政府采购", "zwgk", "政府采购", "list", "p1", 0),
+    ColumnDef("zdxm", "重大建设项目", "zwgk", "重大建设项目", "list", "p1", 0),
+    ColumnDef("yjgl", "应急管理", "zwgk", "应急管理", "list", "p1", 0),
+]
 
 
 def _col_path(c: ColumnDef) -> str:
@@ -215,6 +226,7 @@ class SitePlan:
     home_links: list[tuple[str, str]] = field(default_factory=list)
     trap: bool = False
     search: srch.SiteSearch | None = None  # the site's search form and endpoint (demo.search)
+    message_stats: str = "block"  # block | page | none: how 留言受理反馈 statistics are shown
 
 
 # -- the builder -------------------------------------------------------------------------
@@ -288,6 +300,7 @@ class _Builder:
             self.plans.append(self._plan_site(self.specs[i], site))
         self._plant_problems()
         srch.plant_search(self)  # own random stream: the plants above stay as they were
+        self._plant_later()
         for plan in self.plans:
             self._render_site(plan)
         self._render_externals()
@@ -652,8 +665,12 @@ class _Builder:
             name = rng.choice([f"{top}专项资金申请", f"{top}备案", f"{top}资格认定",
                                f"{top}证明开具"])
             it = self._new_item(plan, col, f"{name}办事指南", when)
+            law = rng.choice(tx.LAWS)
+            article = GUIDE_ARTICLES[it.id % len(GUIDE_ARTICLES)]
             values = {
-                "事项名称": name, "设定依据": rng.choice(tx.LAWS),
+                "事项名称": name,
+                "设定依据": f"{law}{article}：公民、法人或者其他组织申请办理本事项的，应当依法向"
+                        "有关行政机关提出申请，并如实提交有关材料。",
                 "申请条件": "申请人应当具有完全民事行为能力，并符合相关规定条件。",
                 "办理材料": "1.申请表（原件1份，纸质）；2.身份证件（复印件1份）。",
                 "办理地点": f"{tx.CITY}政务服务中心二楼综合窗口",
@@ -732,6 +749,140 @@ class _Builder:
         self._plant_links(many)
         self._plant_text(many, sites_for, non_portal)
         self._plant_site_level(non_portal)
+
+    def _plant_later(self) -> None:
+        """Plants added after the first demo releases: each draws from its own random stream
+        (seeded from the network's seed and its name), so every page and entry planted before
+        stays byte-identical."""
+        self._plant_message_stats(random.Random(f"{self.seed}:message_stats"))
+        self._plan_mandatory_columns(random.Random(f"{self.seed}:p1_columns"))
+        self._plant_vague_materials(random.Random(f"{self.seed}:guide_wording"))
+
+    def _own_sites(self, rng: random.Random, count: int, pool: list[SitePlan]) -> list[SitePlan]:
+        count = min(count, len(pool))
+        return [pool[k] for k in sorted(rng.sample(range(len(pool)), count))]
+
+    def _plant_message_stats(self, rng: random.Random) -> None:
+        """W-D18: healthy sites publish 留言受理反馈 statistics, as a block above the mailbox
+        list or on a page of their own linked from it; the planted ones publish none, and show
+        a 办件统计 block (W-D12 figures, the look-alike) on the mailbox list instead."""
+        for plan in self.plans:
+            plan.message_stats = "page" if rng.random() < 0.4 else "block"
+        pool = [p for p in self.plans if p.cols["zxzx"].items]
+        for plan in self._own_sites(rng, max(1, round(0.06 * len(self.plans))), pool):
+            plan.message_stats = "none"
+            col = plan.cols["zxzx"]
+            self.entry("message_stats_missing", "W-D18", plan, self.url(plan.site.host, col.path),
+                       column=col.name, lookalike="办件统计")
+
+    def _plant_vague_materials(self, rng: random.Random) -> None:
+        """W-D13: a guide whose 办理材料 ends with a catch-all ("根据有关法律法规规定应提交的其他
+        材料"); the look-alike is a guide stating that no other material is needed."""
+        def complete(plan: SitePlan) -> list[Item]:
+            return sorted((i for i in plan.cols["bszn"].items
+                           if len(i.rows) == len(self.GUIDE_ELEMENTS)), key=lambda i: i.id)
+
+        pool = [p for p in self.plans if len(complete(p)) >= 2]
+        planted = self._own_sites(rng, max(1, round(0.06 * len(self.plans))), pool)
+        for plan in pool:
+            guides = complete(plan)
+            if plan in planted:
+                it = guides[rng.randrange(len(guides))]
+                phrase = rng.choice(VAGUE_MATERIALS)
+                self._add_material(it, phrase)
+                self._text_entry("guide_vague_materials", "W-D13", plan, it, phrase)
+                guides.remove(it)
+            if rng.random() < 0.15:
+                it = guides[rng.randrange(len(guides))]
+                self._add_material(it, "无需提供其他材料")
+                self._text_entry("lookalike_guide_no_other_materials", "W-D13", plan, it,
+                                 "无需提供其他材料", negative=True)
+
+    @staticmethod
+    def _add_material(it: Item, text: str) -> None:
+        rows = dict(it.rows)
+        rows["办理材料"] = rows["办理材料"].rstrip("。") + f"；3.{text}。"
+        it.rows = list(rows.items())
+
+    def _plan_mandatory_columns(self, rng: random.Random) -> None:
+        """P1: every government portal carries the 法定主动公开内容 columns of P1_COLUMNS, with a
+        few dated items each; on the planted portals one or two of them are missing."""
+        portals = [p for p in self.plans if p.spec.kind == SiteKind.PORTAL]
+        planted = self._own_sites(rng, min(3, max(1, len(portals) // 3)), portals)
+        next_id = 2_600_000 + rng.randrange(10_000)
+        for plan in portals:
+            missing = (rng.sample(P1_COLUMNS, rng.randint(1, 2)) if plan in planted else [])
+            missing.sort(key=P1_COLUMNS.index)
+            for d in P1_COLUMNS:
+                if d in missing:
+                    continue
+                col = Col(d, d.name, _col_path(d))
+                n = max(2, round(rng.randint(3, 5) * self.scale))
+                when = self.t - timedelta(days=rng.uniform(3, 40))
+                for _ in range(n):
+                    when = when.replace(hour=rng.randint(8, 17), minute=rng.randint(0, 59),
+                                        second=0, microsecond=0)
+                    next_id += rng.randint(1, 29)
+                    it = Item(next_id, d.key, self._p1_title(plan, d.key, when, rng), when, when)
+                    it.path = f"{col.path}{when:%Y%m}/t{when:%Y%m%d}_{next_id}.html"
+                    it.source = plan.spec.unit
+                    it.paragraphs = [f"根据《中华人民共和国政府信息公开条例》，现将{it.title}"
+                                     "有关情况予以公开。",
+                                     "如有疑问，请在工作日与本机关政务公开办公室联系。"]
+                    col.items.append(it)
+                    when -= timedelta(days=rng.uniform(10, 60))
+                plan.cols[d.key] = col
+            zwgk = self.url(plan.site.host, "/zwgk/")
+            for d in missing:
+                self.entry("mandatory_column_missing", "P1", plan, zwgk, text=d.ctype,
+                           category=d.ctype, column=d.name)
+
+    def _p1_title(self, plan: SitePlan, key: str, when: datetime, rng: random.Random) -> str:
+        spec, top = plan.spec, tx.topic(rng)
+        return {
+            "xzzf": f"{spec.short}{top}领域“双随机、一公开”抽查结果",
+            "czyjs": f"{spec.unit}{when.year}年部门预算",
+            "zfcg": f"{spec.short}{top}服务采购项目成交结果",
+            "zdxm": f"{spec.short}{when.year}年重点建设项目{top}专项实施进展",
+            "yjgl": f"{spec.short}{top}突发事件应急处置情况",
+        }[key]
+
+    def _message_stats(self, plan: SitePlan, col: Col) -> dict:
+        """What the first mailbox list page shows about statistics (template variables)."""
+        items = col.items
+        answered = sum(1 for i in items if i.status == "已答复")
+        if plan.message_stats == "none":
+            stats = [i for i in plan.cols["bstj"].ordered() if i.when][:1]
+            text = (f"办件统计：{stats[0].title}，按时办结率100%。" if stats else "")
+            return {"stats": text, "stats_link": None}
+        if plan.message_stats == "block":
+            return {"stats": f"留言办理情况统计：本栏目共收到网民留言{len(items)}件，已受理"
+                              f"{len(items)}件，已办结（答复）{answered}件，正在办理{len(items) - answered}件。",
+                    "stats_link": None}
+        return {"stats": "", "stats_link": ("留言办理情况统计", "./" + MESSAGE_STATS_PAGE)}
+
+    def _render_message_stats_page(self, plan: SitePlan, col: Col) -> None:
+        """The statistics page of a ``message_stats == "page"`` site: figures per month."""
+        months: dict[tuple[int, int], list[int]] = {}
+        for it in col.items:
+            if it.when:
+                row = months.setdefault((it.when.year, it.when.month), [0, 0])
+                row[0] += 1
+                row[1] += it.status == "已答复"
+        table = [["月份", "收到留言（件）", "已受理（件）", "已办结（件）"]]
+        table += [[f"{y}年{m}月", str(n), str(n), str(done)]
+                  for (y, m), (n, done) in sorted(months.items(), reverse=True)[:6]]
+        when = (self.t - timedelta(days=1)).replace(hour=9, minute=30, second=0, microsecond=0)
+        title = f"{col.name}留言办理情况统计"
+        it = Item(0, col.d.key, title, when, when, path=col.path + MESSAGE_STATS_PAGE,
+                  source=plan.spec.unit)
+        sec_name = dict(SECTIONS)[col.d.section]
+        self._emit(plan, it.path, "article.html.j2", {
+            **_EMPTY_ARTICLE, "page_title": title, "metas": self._metas(plan, col, it),
+            "crumbs": [(sec_name, f"/{col.d.section}/"), (col.name, col.path), ("正文", None)],
+            "title": title, "byline": f"发布时间：{when:%Y-%m-%d %H:%M}　来源：{plan.spec.unit}",
+            "paragraphs": [f"现将{col.name}栏目近期网民留言受理、办结情况公布如下。"],
+            "table": table})
 
     def _move_item(self, plan: SitePlan, it: Item, url_date: datetime) -> None:
         """Give an item a new URL date; its attachments and images move along."""
@@ -1356,12 +1507,16 @@ class _Builder:
                       "date": f"{i.when:%Y-%m-%d}" if i.when else "", "status": i.status}
                      for i in chunk]
             path = col.path if index == 0 else f"{col.path}index_{index}.html"
+            stats = (self._message_stats(plan, col) if d.mode == "messages" and index == 0
+                     else {"stats": "", "stats_link": None})
             self._emit(plan, path, "list.html.j2", {
                 **base, "metas": self._metas(plan, col, None), "items": items,
                 "table": d.mode == "messages",
                 "empty_text": col.blank if (not ordered and col.blank) else None,
-                "pages": pages, "index": index})
+                "pages": pages, "index": index, **stats})
         self._alias_index(plan.site.host, col.path)
+        if d.mode == "messages" and ordered and plan.message_stats == "page":
+            self._render_message_stats_page(plan, col)
 
     def _static_text(self, plan: SitePlan, key: str) -> list[str]:
         spec = plan.spec
@@ -1452,6 +1607,9 @@ def _chain(first, second):
 
 
 TRAP_PATH = "/hdjl/hdrl/"
+MESSAGE_STATS_PAGE = "lytj.html"  # in the mailbox column's folder
+GUIDE_ARTICLES = ("第十二条", "第二十九条", "第三十条", "第三十四条", "第十六条", "第二十二条")
+VAGUE_MATERIALS = ("根据有关法律法规规定应提交的其他材料", "其他相关材料", "有关部门要求提供的其他材料")
 META_CONTENT = ("ArticleTitle", "PubDate", "ContentSource")
 META_COLUMN = ("ColumnName", "ColumnType")
 META_ALL = ("SiteName", "SiteDomain", "SiteIDCode", "ColumnName", "ColumnType",

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from functools import lru_cache
+from urllib.parse import urlsplit
 
 from dateutil.relativedelta import relativedelta
 
@@ -207,6 +208,86 @@ def message_fields(site_input, ctx) -> list[Finding]:
     return out
 
 
+# --- W-D18 留言受理反馈情况统计数据 --------------------------------------------------------------
+
+STATS_NOTE = "message_stats"  # page note: the page publishes message statistics
+# A title or link naming statistics of messages: "来信统计", "留言办理情况统计", "信件受理情况统计",
+# "2022年5月市长信箱来信情况汇总", "网民留言数据分析"
+_STATS_TITLE = re.compile(r"(?:留言|来信|信件|来电|诉求|网民|信箱|咨询|投诉|热线).{0,16}?"
+                          r"(?:统计|数据|月报|报表|汇总|分析)"
+                          r"|(?:统计|数据).{0,6}?(?:留言|来信|信件|诉求)")
+# 办事统计 (W-D12), 依申请公开 and 审批 figures are other statistics
+_OTHER_STATS = re.compile(r"办件|办事|政务服务|审批|依申请|信息公开申请|许可")
+# a statistics block ("共收到网民留言86件，已受理86件，已办结84件"): a message noun, a verb of
+# handling and at least two counts
+_STATS_NOUN = re.compile(r"留言|来信|信件|诉求|来电")
+_STATS_VERB = re.compile(r"受理|办结|答复|回复|处理|转办")
+_STATS_COUNT = re.compile(r"\d+\s*(?:件|条|封|个|人次)")
+_STATS_LINE_MAX = 400
+_STATS_NEAR = re.compile(r"(?:留言|来信|信件|诉求|来电)[^<>]{0,40}?\d+\s*(?:件|条|封|个|人次)")
+
+
+def stats_title(text: str | None) -> bool:
+    """Whether a title or link text names message statistics (not 办件统计)."""
+    return bool(text and _STATS_TITLE.search(text) and not _OTHER_STATS.search(text))
+
+
+def stats_block(line: str) -> bool:
+    """Whether one line (or table cell) of a page states message statistics."""
+    return (len(line) <= _STATS_LINE_MAX and bool(_STATS_NOUN.search(line))
+            and bool(_STATS_VERB.search(line)) and len(_STATS_COUNT.findall(line)) >= 2
+            and not _OTHER_STATS.search(line))
+
+
+def message_stats(site, page, facts: PageFacts) -> dict | None:
+    """Page note: the page publishes 留言受理反馈 statistics, by its title or by a statistics
+    block in its text (a mailbox list page often shows one above the list)."""
+    if facts.page_type in ("error", "search", "message_detail"):
+        return None
+    title = facts.title or facts.html_title or ""
+    if stats_title(title):
+        return {"how": "title", "title": title}
+    try:
+        text = page.body.decode(facts.encoding.detected or "utf-8", errors="replace")
+    except LookupError:
+        text = page.body.decode("utf-8", errors="replace")
+    if not _STATS_NEAR.search(text):  # cheap test before parsing the page again
+        return None
+    for line in parse(text, facts.url).lines:
+        cells = [c for c in line.split("\t") if c.strip()] or [line]
+        for cell in cells:
+            if stats_block(cell):
+                return {"how": "block", "title": title, "text": cell.strip()[:200]}
+    return None
+
+
+def message_statistics(site_input, ctx) -> list[Finding]:
+    """W-D18: a site publishing messages with no 留言受理反馈情况统计数据 anywhere: no page with
+    such a title or block (page note), no list item or own link naming one."""
+    board = _board_pages(site_input)
+    if not board:
+        return []
+    has_messages = bool(site_messages(site_input)) or any(
+        it.date for f in board for it in f.list_items)
+    if not has_messages:
+        return []  # nothing published at all: GI-I002 reports that (none_published)
+    if site_input.notes.get(STATS_NOTE):
+        return []
+    hosts = {h.lower() for h in site_input.site.hosts}
+    for f in site_input.pages:
+        if any(stats_title(it.title) for it in f.list_items):
+            return []
+        if any(stats_title(link.text) and (urlsplit(link.url).hostname or "").lower() in hosts
+               for link in f.links):
+            return []
+    column_url = _column_url(board) or board[0].url
+    return [Finding(
+        rule_id=MESSAGE_STATISTICS.id, indicator_id="W-D18", subject=site_input.site.code,
+        message="未公开留言受理反馈情况统计数据（网站各页面均未找到留言、来信的受理办结统计）",
+        evidence=Evidence(url=column_url), confidence=Confidence.SUSPECTED,
+        item="no_statistics", details={"column": column_url, "pages_seen": len(site_input.pages)})]
+
+
 def _window_text(window: dict) -> str:
     if "months" in window:
         return f"{window['months']}个月"
@@ -221,12 +302,29 @@ MESSAGE_PUBLICATION = register(Rule(
     indicators=("W-D18",),
     what="读取留言咨询类栏目的列表页和留言详情页：栏目中没有任何留言报“未公开留言”；"
     "栏目上显示的最新留言时间或答复时间早于检查时间点前2个月（窗口取自指标体系）报“未更新”。"
-    "“留言受理反馈情况统计数据”是否公开暂由人工判断。",
+    "是否公开留言受理反馈情况统计数据见 GI-I005。",
     why="公开留言及答复是互动交流的基本要求；长期不更新，公众无法了解办理情况。",
     example="咨询投诉栏目最新一条留言的留言时间为2022-03-02，检查时间为2022-06-30。",
     fix="及时公开新办结的留言及答复；确无留言的，说明留言渠道和受理情况。",
     basis="W-D18 留言公开（国办秘函〔2019〕19号 扣分指标 互动交流）。",
     check=message_publication,
+))
+
+MESSAGE_STATISTICS = register(Rule(
+    id="GI-I005",
+    title="未公开留言受理反馈情况统计数据",
+    indicators=("W-D18",),
+    what="网站有留言咨询类栏目且已公开留言时，在全站页面中查找留言受理反馈情况统计：标题或链接"
+    "含“来信统计”“留言办理情况统计”“信件受理情况统计”等（留言、来信、信件、诉求等词与统计、数据、"
+    "汇总等词连用），或正文中有同时写明留言（来信）数量和受理、办结、答复数量的统计段落（如信箱"
+    "列表页上方的“共收到网民留言86件，已受理86件，已办结84件”）。办件统计、依申请公开统计等"
+    "不算。全站都找不到时报告（疑似：统计可能发布在未采集的页面上）。",
+    why="公开留言受理反馈情况统计数据是留言公开的要求之一，检查指标缺少统计数据扣3分。",
+    example="咨询投诉栏目列表页只有留言列表，网站其他页面也没有“来信统计”“留言办理情况统计”。",
+    fix="定期（如按月）公开留言的收到、受理、办结和答复数量，可在信箱列表页上方显示统计，"
+    "或设“来信统计”栏目。",
+    basis="W-D18 留言公开（国办秘函〔2019〕19号 扣分指标 互动交流）。",
+    check=message_statistics,
 ))
 
 MESSAGE_FIELDS = register(Rule(
@@ -368,6 +466,7 @@ def reply_referrals(site, page, facts: PageFacts, ctx) -> list[Finding]:
     return out
 
 
-SITE_RULES = (MESSAGE_PUBLICATION, MESSAGE_FIELDS, UNANSWERED)
+SITE_RULES = (MESSAGE_PUBLICATION, MESSAGE_FIELDS, MESSAGE_STATISTICS, UNANSWERED)
 SITE_CHECKS = [r.check for r in SITE_RULES]
 PAGE_CHECKS = [reply_referrals]
+PAGE_NOTES = [(STATS_NOTE, message_stats)]

@@ -18,9 +18,10 @@ from govinspect.extract import PageFacts
 from govinspect.extract.dates import url_date
 from govinspect.rules.base import Rule, register
 from govinspect.rules.site_columns import _ARTICLE_RE, _is_homepage
-from govinspect.rules.site_policy import indicator
+from govinspect.rules.site_policy import indicator, norm_url
 
 LISTED_PAGES = 10  # how many page URLs a site-level finding lists
+MIN_DATED = 3  # dated items that make a page a column list (fewer: navigation, a sidebar)
 
 
 def _host(url: str) -> str:
@@ -69,18 +70,37 @@ def shown_date(site, page, facts: PageFacts) -> bool | None:
     return bool(_SHOWN_DATE.search(text[:cut.start()] if cut else text))
 
 
+def dated_lists(pages: list[PageFacts]) -> set[str]:
+    """URLs of the dated column lists: pages listing at least ``MIN_DATED`` dated items, and
+    the pages of the same pagination that list fewer (the short last page of a column, which
+    extraction may even type as an article), as long as they list one dated item."""
+    full = {norm_url(p.url) for p in pages
+            if sum(1 for it in p.list_items if it.date) >= MIN_DATED}
+    linked = {norm_url(u) for p in pages if norm_url(p.url) in full for u in p.pagination}
+    out = set()
+    for p in pages:
+        key = norm_url(p.url)
+        if key in full:
+            out.add(p.url)
+        elif any(it.date for it in p.list_items) and (
+                key in linked or any(norm_url(u) in full for u in p.pagination)):
+            out.add(p.url)
+    return out
+
+
 def undated_items(data, ctx) -> list[Finding]:
     """Items a column lists without a date whose own page shows none either: they never count
     as updates (R8). Listed one per page, without points, so the office can have them dated."""
     pages = _own(data)
     by_url = {p.url: p for p in pages}
     shown_dates = data.notes.get(DATE_NOTE, {})
+    lists = dated_lists(pages)
     out = []
     seen: set[str] = set()
     for lst in sorted(pages, key=lambda p: p.url):
-        dated = {it.url for it in lst.list_items if it.date}
-        if len(dated) < 3:  # not a dated column list: its other links are navigation
+        if lst.url not in lists:  # not a dated column list: its other links are navigation
             continue
+        dated = {it.url for it in lst.list_items if it.date}
         for link in lst.links:
             page = by_url.get(link.url)
             if (page is None or link.url in dated or link.url in seen
@@ -223,7 +243,8 @@ def charset_mismatch(data, ctx) -> list[Finding]:
 UNDATED = register(Rule(
     id="GI-N001", title="稿件未标注发布时间", indicators=("G12",),
     what="栏目列表中未标日期、其正文页也没有显示发布日期的稿件逐条列出（列表须有至少3条带日期的条目，"
-    "避免把导航链接当稿件）。正文页只有网址中的日期（t20220519_…）或文末落款日期（成文日期）"
+    "避免把导航链接当稿件；分页栏目的最后一页条目较少，只要与这样的列表同属一组分页、且有带日期的"
+    "条目也算）。正文页只有网址中的日期（t20220519_…）或文末落款日期（成文日期）"
     "不算显示了发布时间；带标签的日期（发布时间：…）、数字日期（2022-05-19）或与“来源”“作者”"
     "等并列的日期都算。按“未注明发布时间的视为不更新”（R8），这些稿件不计为栏目或首页更新；"
     "本条只提示、不扣分（G12，疑似）。",

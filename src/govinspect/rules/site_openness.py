@@ -1,14 +1,146 @@
-"""政务公开 rules: the 政府信息公开指南 fields (P3) and the annual report deadline (P5)."""
+"""政务公开 rules: the 法定主动公开内容 columns of a government portal (P1), the 政府信息公开指南
+fields (P3) and the annual report deadline (P5)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from urllib.parse import urlsplit
 
-from govinspect.core.types import Confidence, Evidence, Finding
+from govinspect.core.types import Confidence, Evidence, Finding, Span
 from govinspect.extract import PageFacts
 from govinspect.rules.base import Rule, register
+from govinspect.rules.site_columns import (
+    MIN_PAGES_FOR_ABSENCE,
+    _column_key,
+    _window_words,
+    column_tree,
+    window_start,
+)
 from govinspect.rules.site_policy import indicator, parse_day, ref_date
+
+# --- P1 法定主动公开内容 (条例 第20条) ----------------------------------------------------------
+
+# pages whose links are no navigation to columns (a document's related links are documents)
+_DETAIL_TYPES = frozenset({"article", "policy", "message_detail", "guide", "error", "search"})
+NAV_TEXT_MAX = 12  # a link text longer than this is a document title, not a column name
+_UNIT_NAME = re.compile(r"(?:局|委|委员会|办|办公室|中心|政府|院|所|站|网|网站|馆|会|厅|部|处|公司)$")
+
+
+def _category_names(conf: dict) -> dict[str, tuple[list[str], dict | None]]:
+    """category → (names that count, freshness window or None), from the set's P1.categories
+    (a list of names, or {names: [...], window: {...}})."""
+    out = {}
+    for category, spec in (conf.get("categories") or {}).items():
+        if isinstance(spec, dict):
+            out[str(category)] = ([str(n) for n in spec.get("names") or [category]],
+                                  spec.get("window"))
+        else:
+            out[str(category)] = ([str(n) for n in spec or [category]], None)
+    return out
+
+
+def column_names(data, tree=None) -> set[str]:
+    """Every column name the site shows: the column tree, pages' ColumnName and breadcrumbs, and
+    the short link texts on its column and channel pages (the 信息公开 navigation, often the
+    only trace of a column the crawl did not enter or that lives on another platform)."""
+    hosts = {h.lower() for h in data.site.hosts} or {
+        (urlsplit(data.site.homepage).hostname or "").lower()}
+    tree = column_tree(data.pages, data.site) if tree is None else tree
+    names = {c.name for c in tree if c.name}
+    for p in data.pages:
+        if p.page_type == "error":
+            continue
+        names.update(n for n in (p.column_name, *p.breadcrumb) if n)
+        if p.page_type in _DETAIL_TYPES:
+            continue
+        items = {it.url for it in p.list_items}
+        for link in p.links:
+            text = link.text.strip()
+            if not 1 < len(text) <= NAV_TEXT_MAX or link.url in items:
+                continue
+            # a column may sit on a platform of its own (政府采购 → zfcg.pingtan.gov.cn); a
+            # link elsewhere named like a unit or a site (部门网站, 友情链接) is no column
+            own = (urlsplit(link.url).hostname or "").lower() in hosts
+            if own or not _UNIT_NAME.search(text):
+                names.add(text)
+    return names
+
+
+def _disclosure_url(data) -> str:
+    """The 政府信息公开 channel (the shortest column address of the 信息公开 category), else the
+    homepage: where a missing column is reported."""
+    urls = [p.url for p in data.pages if p.column_category == "信息公开"
+            and p.page_type not in _DETAIL_TYPES and _column_key(p.url)]
+    return min(urls, key=lambda u: (len(u), u)) if urls else data.site.homepage
+
+
+def mandatory_columns(data, ctx) -> list[Finding]:
+    """P1: a category of 法定主动公开内容 that no column name of a government portal names; with a
+    window (local checklist), also a category whose newest dated item is older than it."""
+    iset = ctx.indicator_set
+    if "P1" not in iset.indicators or not iset.applies("P1", data.site.kind.value):
+        return []
+    if len([p for p in data.pages if p.page_type != "error"]) < MIN_PAGES_FOR_ABSENCE:
+        return []  # the crawl did not see the site: absence proves nothing
+    categories = _category_names(indicator(ctx, "P1"))
+    tree = column_tree(data.pages, data.site)
+    names = sorted(column_names(data, tree))
+    where = _disclosure_url(data)
+    code = data.site.code
+    out = []
+    for category, (cues, window) in categories.items():
+        matching = [n for n in names if any(c in n for c in cues)]
+        if not matching:
+            out.append(Finding(
+                rule_id=MANDATORY_COLUMNS.id, indicator_id="P1", subject=code,
+                message=f"政府信息公开栏目中未找到法定主动公开内容“{category}”栏目"
+                f"（如：{'、'.join(cues[:3])}）",
+                # the category is the span: one finding per category at the same address
+                evidence=Evidence(url=where, context=category, span=Span(0, len(category))),
+                confidence=Confidence.SUSPECTED, item="missing_column",
+                details={"category": category, "text": category, "names": cues}))
+            continue
+        if not window:
+            continue
+        cols = [c for c in tree
+                if c.name and any(cue in c.name for cue in cues) and not c.channel]
+        newest = max((c.newest for c in cols if c.newest), default=None)
+        if newest is None:
+            continue
+        if dt.date.fromisoformat(newest) < window_start(ctx.reference_time, window):
+            col = max(cols, key=lambda c: (c.newest or "", c.url))
+            out.append(Finding(
+                rule_id=MANDATORY_COLUMNS.id, indicator_id="P1", subject=code,
+                message=f"法定主动公开内容“{category}”栏目“{col.name}”超过"
+                f"{_window_words(window)}未更新（最新信息 {newest}）",
+                evidence=Evidence(url=col.url, context=category, span=Span(0, len(category))),
+                item="stale_column",
+                details={"category": category, "text": category, "column": col.url,
+                         "latest": newest}))
+    return out
+
+
+MANDATORY_COLUMNS = register(Rule(
+    id="GI-O003",
+    title="法定主动公开内容栏目缺失",
+    indicators=("P1",),
+    what="仅对政府门户网站：按《政府信息公开条例》第二十条，在网站的栏目名称（栏目页、页面的"
+    "栏目标签和面包屑）以及栏目页、频道页上的导航链接文字（不超过12字；指向其他网站、以“局”"
+    "“网”“政府”等单位或网站名称结尾的链接不算）中，查找机构职能、规范性文件、"
+    "规划计划、统计信息、行政执法、财政预决算、政府采购、重大建设项目、应急管理、公务员招考等"
+    "类别（类别和每类的常见栏目名取自指标体系 P1.categories，如“财政预决算”也认“部门预算”"
+    "“预决算”），某类一个也找不到即报“栏目缺失”（疑似）。地方检查清单为某类规定了更新周期"
+    "（window）时，该类栏目最新信息早于周期也报出。采集页面过少时不判断。",
+    why="法定主动公开内容是政务公开检查的必查项，门户网站的政府信息公开专栏缺少相应栏目，"
+    "说明该类信息未按条例主动公开。",
+    example="政府信息公开专栏下有机构职能、政策文件、规划计划、统计信息、人事信息等栏目，"
+    "但没有“财政预决算”或“部门预算”“预决算公开”栏目。",
+    fix="按条例第二十条和本地政务公开标准目录，在政府信息公开专栏中设置缺少的栏目并发布相应信息；"
+    "确无此类信息的，在栏目中说明。",
+    basis="P1 法定主动公开（《中华人民共和国政府信息公开条例》第二十条）。",
+    check=mandatory_columns,
+))
 
 # --- P3 政府信息公开指南 ------------------------------------------------------------------------
 
@@ -139,7 +271,7 @@ ANNUAL_REPORT = register(Rule(
 ))
 
 
-SITE_RULES = (ANNUAL_REPORT,)
+SITE_RULES = (MANDATORY_COLUMNS, ANNUAL_REPORT)
 PAGE_RULES = (GUIDE_FIELDS,)
-SITE_CHECKS = [annual_report]
+SITE_CHECKS = [mandatory_columns, annual_report]
 PAGE_CHECKS = [check_guide]

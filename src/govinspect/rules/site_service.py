@@ -1,4 +1,6 @@
-"""办事服务 rules (pure): 办事指南 lacking key element categories (W-V6 (b)/(c)).
+"""办事服务 rules (pure): 办事指南 lacking key element categories (W-V6 (b)/(c)), and the
+W-D13 deductions on a sample of guides (missing elements, unclear or vague 办理材料, a 设定依据
+naming documents without their content).
 
 A guide's elements are labels in its table or list ("事项名称 | …", "申请条件：…"). Extraction
 keeps no per-label structure, so while a round's pages stream past, ``guide_elements`` reads
@@ -10,13 +12,14 @@ from __future__ import annotations
 
 import re
 
-from govinspect.core.types import Confidence, Evidence, Finding
+from govinspect.core.types import Confidence, Evidence, Finding, Span
 from govinspect.extract import PageFacts
 from govinspect.extract.dom import parse
 from govinspect.rules.base import Rule, register
-from govinspect.rules.site_policy import indicator
+from govinspect.rules.site_policy import indicator, sample
 
 NOTE = "guide_elements"  # key of the page note in SiteInput.notes
+TEXT_NOTE = "guide_text"  # the W-D13 note: 办理材料 and 设定依据 texts
 
 # The 10 key element categories (INDICATORS.md W-V6 / W-D13) and the labels guides use for them.
 GUIDE_ELEMENTS = {
@@ -48,9 +51,8 @@ def _names_guide(facts: PageFacts) -> bool:
     return bool(_GUIDE_NAME.search(text)) and "信息公开指南" not in text
 
 
-def guide_elements(site, page, facts: PageFacts) -> dict[str, bool] | None:
-    """Which of the 10 element categories a 办事指南 page labels; None when the page is not
-    one (page note for ``SiteInput.notes[NOTE]``)."""
+def _guide_cells(page, facts: PageFacts) -> list[str] | None:
+    """The text cells of a 办事指南 page above its footer; None when the page is not one."""
     if facts.page_type in ("error", "home", "search") or len(facts.list_items) >= 3:
         return None
     if not _names_guide(facts):
@@ -64,11 +66,157 @@ def guide_elements(site, page, facts: PageFacts) -> dict[str, bool] | None:
         if _FOOTER_LINE.search(line):  # the footer's 联系电话 is not the guide's
             lines = lines[:i]
             break
-    cells = [c.strip() for line in lines for c in line.split("\t") if c.strip()]
+    return [c.strip() for line in lines for c in line.split("\t") if c.strip()]
+
+
+def _found(cells: list[str]) -> dict[str, bool] | None:
     found = {name: any(rx.search(c) for c in cells) for name, rx in _LABEL.items()}
-    if sum(found.values()) < MIN_LABELS:
+    return found if sum(found.values()) >= MIN_LABELS else None
+
+
+def guide_elements(site, page, facts: PageFacts) -> dict[str, bool] | None:
+    """Which of the 10 element categories a 办事指南 page labels; None when the page is not
+    one (page note for ``SiteInput.notes[NOTE]``)."""
+    cells = _guide_cells(page, facts)
+    return None if cells is None else _found(cells)
+
+
+def _value(cells: list[str], name: str) -> str:
+    """The text of one element: after its label in the same cell, and the cells that follow
+    up to the next element label (a list of materials spans several lines)."""
+    rx = _LABEL[name]
+    for i, cell in enumerate(cells):
+        m = rx.search(cell)
+        if not m:
+            continue
+        parts = [cell[m.end():].strip(" ：:\t】]）)")]
+        for nxt in cells[i + 1:i + 1 + VALUE_CELLS]:
+            if any(r.search(nxt) for r in _LABEL.values()):
+                break
+            parts.append(nxt)
+        return "\n".join(p for p in parts if p)
+    return ""
+
+
+def guide_text(site, page, facts: PageFacts) -> dict | None:
+    """Page note for W-D13: the title, the 办理材料 and 设定依据 texts and the link texts of a
+    办事指南 page (``SiteInput.notes[TEXT_NOTE]``); None when the page is not one."""
+    cells = _guide_cells(page, facts)
+    if cells is None or _found(cells) is None:
         return None
-    return found
+    return {"title": facts.title or "", "materials": _value(cells, "办理材料"),
+            "basis": _value(cells, "设定依据"),
+            "links": [link.text for link in facts.links if "《" in link.text or "办法" in link.text
+                      or "条例" in link.text or "规定" in link.text]}
+
+
+# --- W-D13: wording of the sampled guides ------------------------------------------------
+
+# One material per numbered item or per "；" (1.申请表（原件1份）；2.身份证复印件1份)
+_NUMBERING = r"[（(]?(?:\d{1,2}|[一二三四五六七八九十]+)[、.．)）](?!\d)"
+_MATERIAL_SPLIT = re.compile(rf"[；;\n]|(?<![\d.（(])(?={_NUMBERING})")
+# How a material is to be handed in: 原件/复印件, 纸质/电子, 份数
+_FORMAT_CUE = re.compile(r"原件|复印件|影印件|扫描件|正本|副本|纸质|电子|\d+\s*[份张套本]|[一二两三四五]\s*[份张套本]")
+# "根据有关法律法规规定应提交的其他材料", "其他相关材料", "有关部门要求的其他材料"
+_VAGUE = re.compile(r"(?:其他|其它|相关|有关)(?:相关|有关)?(?:材料|资料|证明材料|证件)"
+                    r"|法律[、]?法规[^。；;\n]{0,10}规定[^。；;\n]{0,10}(?:材料|资料)")
+_NOT_VAGUE = re.compile(r"无需|无须|不需|不再|免于|免予|不得要求")
+_CITED = re.compile(r"《[^》]{2,60}》")
+_ARTICLE_NO = re.compile(r"第\s*[一二三四五六七八九十百零\d]+\s*[条款项]")
+CONTENT_MIN = 10  # characters of a 设定依据 beside the documents' names that count as content
+VALUE_CELLS = 12  # cells after a label read as its value
+
+
+def _materials(text: str) -> list[str]:
+    """The materials of a 办理材料 text, one per numbered item or "；", without numbering."""
+    parts = (re.sub(rf"^\s*{_NUMBERING}\s*", "", p).strip(" 。，,")
+             for p in _MATERIAL_SPLIT.split(text or ""))
+    return [p for p in parts if len(p) > 1]
+
+
+def vague_materials(text: str) -> list[str]:
+    """The materials a guide names only vaguely ("根据有关法律法规规定应提交的其他材料")."""
+    return [m for m in _materials(text) if _VAGUE.search(m) and not _NOT_VAGUE.search(m)]
+
+
+def unclear_materials(text: str) -> list[str]:
+    """The materials whose form (原件/复印件, 纸质/电子, 份数) the guide does not state; vague
+    ones are counted as vague, not here."""
+    return [m for m in _materials(text)
+            if not _FORMAT_CUE.search(m) and not _VAGUE.search(m) and not _NOT_VAGUE.search(m)]
+
+
+def cited_without_content(basis: str, links: list[str] = ()) -> list[str]:
+    """The documents a 设定依据 names without their content: no article (第X条), no quoted
+    text beside the names and no link to the document."""
+    cited = _CITED.findall(basis or "")
+    if not cited or _ARTICLE_NO.search(basis):
+        return []
+    rest = re.sub(r"[\s、，,。；;：:和及与等]", "", _CITED.sub("", basis))
+    if len(rest) >= CONTENT_MIN:
+        return []
+    return [c for c in cited if not any(c.strip("《》") in t for t in links)]
+
+
+def _problems(note: dict) -> list[tuple[str, str, str]]:
+    """(item, text, message) of one guide's wording problems."""
+    out = []
+    vague = vague_materials(note.get("materials", ""))
+    if vague:
+        out.append(("vague_wording", vague[0],
+                     f"办事指南办理材料表述模糊：{'；'.join(f'“{m}”' for m in vague[:3])}"))
+    unclear = unclear_materials(note.get("materials", ""))
+    if unclear:
+        out.append(("material_format_unclear", unclear[0],
+                    f"办事指南办理材料未写明原件/复印件、纸质/电子或份数：{'；'.join(unclear[:3])}"))
+    cited = cited_without_content(note.get("basis", ""), note.get("links") or [])
+    if cited:
+        out.append(("cited_without_content", cited[0],
+                    f"办事指南设定依据只列出文件名称、未列明具体内容：{'、'.join(cited[:3])}"))
+    return out
+
+
+def guide_quality(data, ctx) -> list[Finding]:
+    """W-D13 on a deterministic sample of a site's guides (``sample``, 5; the round's name and
+    the site code seed it): each missing element category, materials of unclear form, vague
+    materials, a 设定依据 naming documents only. Guides outside the sample are listed with the
+    item ``outside_sample`` (no points)."""
+    elements: dict[str, dict[str, bool]] = data.notes.get(NOTE, {})
+    texts: dict[str, dict] = data.notes.get(TEXT_NOTE, {})
+    urls = sorted(set(elements) | set(texts))
+    if not urls:
+        return []
+    conf = indicator(ctx, "W-D13")
+    picked = sample(ctx, data.site.code, "W-D13", urls, int(conf.get("sample", 5)))
+    code = data.site.code
+    out = []
+    for url in urls:
+        in_sample = url in picked
+        note = texts.get(url) or {}
+        title = note.get("title", "")
+        details = {"sample": picked, "sampled": in_sample, "guide": title}
+        tail = "" if in_sample else "（抽查范围外，不扣分）"
+        missing = [n for n, ok in (elements.get(url) or {}).items() if not ok]
+        context = f"缺少要素：{'、'.join(missing)}"
+        for name in missing if in_sample else missing[:1]:
+            start = context.index(name)
+            out.append(Finding(
+                rule_id=GUIDE_QUALITY.id, indicator_id="W-D13", subject=code,
+                message=(f"办事指南缺少“{name}”要素：{title}" if in_sample
+                         else f"办事指南缺少{len(missing)}类要素（{'、'.join(missing)}）：{title}")
+                + tail,
+                evidence=Evidence(url=url, context=context, span=Span(start, start + len(name))),
+                confidence=Confidence.SUSPECTED,
+                item="missing_element" if in_sample else "outside_sample",
+                details={**details, "missing": missing, "text": name}))
+        for item, text, message in _problems(note):
+            out.append(Finding(
+                rule_id=GUIDE_QUALITY.id, indicator_id="W-D13", subject=code,
+                message=message + tail,
+                evidence=Evidence(url=url, context=text, span=Span(0, len(text))),
+                confidence=Confidence.SUSPECTED, item=item if in_sample else "outside_sample",
+                details={**details, "problem": item, "text": text}))
+    return out
 
 
 def incomplete_guides(data, ctx) -> list[Finding]:
@@ -112,5 +260,25 @@ GUIDE_ELEMENTS_RULE = register(Rule(
     check=incomplete_guides,
 ))
 
-SITE_CHECKS = [incomplete_guides]
-PAGE_NOTES = [(NOTE, guide_elements)]
+GUIDE_QUALITY = register(Rule(
+    id="GI-G002",
+    title="办事指南要素不全或表述不清",
+    indicators=("W-D13",),
+    what="按轮次名和网站标识码确定地抽取5个办事指南（抽样结果记在 details.sample，数量取自指标体系"
+    " W-D13.sample），每个指南：缺少10类要素中的一类报一条（missing_element）；办理材料中有未写明"
+    "原件/复印件、纸质/电子或份数的材料（material_format_unclear）；办理材料中有"
+    "“根据有关法律法规规定应提交的其他材料”“其他相关材料”等模糊表述（vague_wording，"
+    "“无需提供其他材料”不算）；设定依据只列出《…》文件名称、既无条款（第X条）也无具体内容或链接"
+    "（cited_without_content）；后三项每个指南各报一条。抽查范围外的指南同样列出（outside_sample，"
+    "不扣分）。结果为疑似。",
+    why="办事指南要素不全、材料表述含糊，群众无法一次备齐材料，检查指标按项扣分（上限8分）。",
+    example="<tr><th>办理材料</th><td>1.申请表（原件1份）；2.根据有关法律法规规定应提交的其他材料。"
+    "</td></tr><tr><th>设定依据</th><td>《中华人民共和国行政许可法》</td></tr>",
+    fix="逐项列明办理材料的名称、原件或复印件、纸质或电子、份数，删除兜底性模糊表述；设定依据写明"
+    "条款内容或链接到原文；补全缺少的要素。",
+    basis="W-D13 办事指南（国办秘函〔2019〕19号 扣分指标 办事服务）。",
+    check=guide_quality,
+))
+
+SITE_CHECKS = [incomplete_guides, guide_quality]
+PAGE_NOTES = [(NOTE, guide_elements), (TEXT_NOTE, guide_text)]
