@@ -124,7 +124,11 @@ def build_settings(options: CollectOptions, out_dir: Path) -> dict[str, Any]:
         # generators that return a value: its cache is keyed by the bound method, which is new
         # each time. It was ~10% of the crawl's CPU.
         "WARN_ON_GENERATOR_RETURN_VALUE": False,
-        "EXTENSIONS": {f"{pkg}.middlewares.CheckBodyCap": 500},
+        "EXTENSIONS": {f"{pkg}.middlewares.CheckBodyCap": 500,
+                       # Off below anyway; not even imported (remote control pulls in aiohttp:
+                       # a tenth of a second at every worker's start).
+                       "scrapy.extensions.remote_control.RemoteControl": None,
+                       "scrapy.extensions.telnet.TelnetConsole": None},
         "ITEM_PIPELINES": {f"{pkg}.pipelines.CollectPipeline": 300},
         # No control ports: the telnet console and the remote-control HTTP server (which
         # executes code sent to it) have no place on an inspection worker.
