@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
+from govinspect.indicators.sets import load_indicator_set
+
 
 @pytest.mark.slow
 def test_demo_round_reports_exactly_the_planted_broken_links(tmp_path: Path):
@@ -40,7 +42,16 @@ def test_demo_round_reports_exactly_the_planted_broken_links(tmp_path: Path):
 
     workbook = load_workbook(out / "reports" / "2022Q2" / "2022Q2-问题清单.xlsx")
     site_findings = [f for f in findings if f.get("subject_kind") != "account"]
-    assert workbook["问题清单"].max_row == len(site_findings) + 1
+    # 加分 findings (W-B1 数据发布) are in findings.json but no problem to list
+    iset = load_indicator_set("national-2019")
+    bonus = [f for f in site_findings
+             if (iset.indicators.get(f["indicator"]) or {}).get("family") == "bonus"]
+    assert {(f["site"], f["item"]) for f in bonus} == {
+        (e["site"], {"data_release_fresh_3m": "updated_3_months",
+                     "data_release_fresh_6m": "updated_6_months"}[e["kind"]])
+        for e in entries if e["kind"].startswith("data_release_fresh")}
+    assert bonus, "a portal's fresh 数据发布 column earns W-B1"
+    assert workbook["问题清单"].max_row == len(site_findings) - len(bonus) + 1
     assert (out / "reports" / "2022Q2" / "2022Q2-汇总.html").exists()
     assert len(list((out / "reports" / "2022Q2" / "整改清单").glob("*.xlsx"))) == 5
     assert "检查结果" in run.stdout

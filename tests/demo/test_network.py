@@ -308,3 +308,27 @@ def test_trap_calendar_is_endless_only_with_faults(full_net, small_net):
     assert trap["url_prefix"] + "1999-02" in nxt and trap["url_prefix"] + "1998-12" in nxt
     assert not small_net.manifest.select(kind="crawler_trap")
     assert urljoin(trap["url_prefix"], "x")  # prefix is a URL
+
+
+def test_data_release_bonus_entries_follow_the_column_dates(full_net):
+    """W-B1 (portals only): one entry per portal, by the newest date on its 数据发布 list."""
+    from dateutil.relativedelta import relativedelta
+
+    t = T_DEFAULT
+    expected = {}
+    for site in full_net.sites:
+        if site.kind != SiteKind.PORTAL:
+            continue
+        url = full_net.url(site.host, "/zwgk/sjfb/")
+        latest = _latest(full_net.get(url))
+        if latest is None:
+            continue
+        if latest.date() >= (t - relativedelta(months=3)).date():
+            expected[url] = "data_release_fresh_3m"
+        elif latest.date() >= (t - relativedelta(months=6)).date():
+            expected[url] = "data_release_fresh_6m"
+    got = {e["url"]: e["kind"] for e in full_net.manifest
+           if e["kind"].startswith("data_release_fresh")}
+    assert got == expected
+    assert set(got.values()) == {"data_release_fresh_3m", "data_release_fresh_6m"}
+    assert 1 <= list(got.values()).count("data_release_fresh_6m") <= 2

@@ -42,3 +42,35 @@ def test_round_workbook_site_workbooks_and_html(tmp_path):
 
     html = (tmp_path / "2022Q2-汇总.html").read_text(encoding="utf-8")
     assert "示例市教育体育局" in html and "99.70" in html and "http://dead.example.gov.cn/" in html
+
+
+def test_bonus_findings_are_no_problems(tmp_path):
+    """W-B1 (加分) findings feed the score, never a problem list or problem count."""
+    from govinspect.reports.findings import split_bonus
+
+    iset = load_indicator_set("national-2019")
+    bonus = Finding("GI-B001", "W-B1", PORTAL.code,
+                    "数据发布栏目“数据发布”近3个月内有更新（最新 2022-06-15），可加2分",
+                    Evidence(url="http://www.shishi.gov.cn/zwgk/sjfb/", context="数据发布"),
+                    item="updated_3_months")
+    found = (_finding(PORTAL, "homepage", "http://www.shishi.gov.cn/404.html", PORTAL.homepage),
+             bonus)
+    problems, bonuses = split_bonus(found, iset)
+    assert problems == found[:1] and bonuses == (bonus,)
+    score = score_site(PORTAL, found, iset)
+    assert [b.indicator_id for b in score.bonuses] == ["W-B1"] and score.score > 100
+    site = SiteReport(PORTAL, "示例市人民政府办公室", "市直", score, problems, 80, bonuses)
+    report = RoundReport("2022Q2", "2022-06-30T17:00+08:00", iset.name, "2022-07-01T09:00",
+                         (site,))
+    assert report.total_findings == 1
+    write_round_reports(report, tmp_path)
+
+    wb = load_workbook(tmp_path / "2022Q2-问题清单.xlsx")
+    rows = list(wb["问题清单"].iter_rows(values_only=True))[1:]
+    assert [r[3] for r in rows] == ["W-D22"]
+    assert list(wb["汇总"].iter_rows(values_only=True))[1][7] == 1  # 问题数
+    unit = load_workbook(tmp_path / "整改清单" / "3411000001-示例市人民政府.xlsx")
+    assert [r[3] for r in list(unit["问题清单"].iter_rows(values_only=True))[1:]] == ["W-D22"]
+    assert dict(unit["说明"].iter_rows(values_only=True))["问题数"] == 1
+    html = (tmp_path / "2022Q2-汇总.html").read_text(encoding="utf-8")
+    assert "可加2分" not in html and "W-B1" not in html and "发现问题 <strong>1</strong>" in html

@@ -1,4 +1,4 @@
-"""Column rules: homepage update, stale / blank columns, required columns, 办事统计."""
+"""Column rules: homepage update, stale / blank columns, required columns, 办事统计, 数据发布."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from govinspect.rules.analyse import RoundContext, SiteInput
 from govinspect.rules.site_columns import (
     check_columns,
     column_tree,
+    data_release,
     homepage_update,
     missing_columns,
     service_stats,
@@ -139,6 +140,58 @@ def test_service_stats_windows(ctx):
     assert [f.item for f in service_stats(site(stats("2021-12-31"), *pad), ctx)] == [
         "stale_3_months"]
     assert service_stats(site(stats("2022-06-25"), *pad), ctx) == []
+
+
+PORTAL = SiteRef("3411000001", "示例市人民政府", HOST + "/", SiteKind.PORTAL, ("fgw.example.gov.cn",))
+
+
+def data_page(rows, path="/zwgk/sjfb/", crumb="数据发布"):
+    return facts(path, list_page(path, crumb, rows))
+
+
+def portal(*pages) -> SiteInput:
+    return SiteInput(PORTAL, pages=list(pages))
+
+
+def test_data_release_bonus_windows(ctx):
+    fresh = data_release(portal(data_page([("2022年5月示例市主要统计数据", "2022-06-15"),
+                                         ("2022年4月示例市主要统计数据", "2022-05-16")])), ctx)
+    assert [(f.rule_id, f.indicator_id, f.item) for f in fresh] == [
+        ("GI-B001", "W-B1", "updated_3_months")]
+    (f,) = fresh
+    assert f.evidence.url == HOST + "/zwgk/sjfb/" and f.details["latest"] == "2022-06-15"
+    assert f.message == "数据发布栏目“数据发布”近3个月内有更新（最新 2022-06-15），可加2分"
+    older = data_release(portal(data_page([("2022年1月示例市主要统计数据", "2022-02-14")])), ctx)
+    assert [f.item for f in older] == ["updated_6_months"]
+    assert "可加1分" in older[0].message
+
+
+def test_data_release_nothing_when_old_or_absent(ctx):
+    old = data_page([("2021年11月示例市主要统计数据", "2021-12-10")])
+    assert data_release(portal(old), ctx) == []
+    news = facts("/xwzx/gzdt/", list_page("/xwzx/gzdt/", "工作动态", FRESH_NEWS))
+    pad = [facts(f"/x/{i}/", b"<html><body>x</body></html>") for i in range(10)]
+    assert data_release(portal(news, *pad), ctx) == []  # no 数据发布 column: no finding at all
+    # 加分指标 apply to government portals only: a department's fresh column earns nothing
+    fresh = data_page([("2022年5月示例市主要统计数据", "2022-06-15")])
+    assert data_release(site(fresh), ctx) == []
+
+
+def test_data_release_visualised_is_suspected(ctx):
+    from govinspect.core.types import Confidence
+
+    page = data_page([("一图读懂2022年5月示例市经济运行情况", "2022-06-15"),
+                      ("2022年4月示例市主要统计数据", "2022-05-16")], crumb="统计数据")
+    found = {f.item: f for f in data_release(portal(page), ctx)}
+    assert set(found) == {"updated_3_months", "visualised"}
+    vis = found["visualised"]
+    assert vis.confidence == Confidence.SUSPECTED
+    assert vis.details["column"] == HOST + "/zwgk/sjfb/"
+    assert vis.evidence.url.startswith(HOST + "/zwgk/sjfb/202206/")
+    # a chart title older than 6 months, or a plain title, is no evidence of charts
+    old_chart = data_page([("2022年5月示例市主要统计数据", "2022-06-15"),
+                           ("图解2021年示例市经济运行情况", "2021-11-20")])
+    assert [f.item for f in data_release(portal(old_chart), ctx)] == ["updated_3_months"]
 
 
 def test_missing_columns_only_after_a_real_crawl(ctx):

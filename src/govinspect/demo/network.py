@@ -20,6 +20,7 @@ from functools import lru_cache
 from urllib.parse import quote, urljoin
 
 import jinja2
+from dateutil.relativedelta import relativedelta
 
 from govinspect.core.types import SiteKind
 from govinspect.demo import attachments as att
@@ -757,6 +758,54 @@ class _Builder:
         self._plant_message_stats(random.Random(f"{self.seed}:message_stats"))
         self._plan_mandatory_columns(random.Random(f"{self.seed}:p1_columns"))
         self._plant_vague_materials(random.Random(f"{self.seed}:guide_wording"))
+        self._plant_data_release(random.Random(f"{self.seed}:bonus"))
+
+    def _plant_data_release(self, rng: random.Random) -> None:
+        """W-B1 (加分, government portals only): every portal's 数据发布 column is fresh (its
+        newest item 3–40 days old: the 3-month bonus); on one or two of them the column's
+        items move back so that the newest is 4–5 months old (the 6-month bonus). The ground
+        truth is derived from the plan: one entry per portal whose column's newest item is
+        within 3 (else 6) calendar months before t. Only columns without other plants, links,
+        attachments or images on their items move, on sites whose search is the plain one."""
+        portals = [p for p in self.plans if p.spec.kind == SiteKind.PORTAL]
+
+        def movable(plan: SitePlan) -> bool:
+            col = plan.cols["sjfb"]
+            if plan.profile["sjfb"] != "fresh" or col.blank is not None or not col.items:
+                return False
+            if plan.search is not None and (plan.search.mode != "ok" or plan.search.decoys):
+                return False
+            if any(it.plants or it.links or it.attachments or it.images or it.related
+                   or it.when is None for it in col.items):
+                return False
+            prefix = self.url(plan.site.host, col.path)
+            return not any(str(e.get("url") or "").startswith(prefix)
+                           or str(e.get("parent_url") or "").startswith(prefix)
+                           for e in self.manifest if e.get("site") == plan.site.code)
+
+        pool = [p for p in portals if movable(p)]
+        for plan in self._own_sites(rng, 2 if len(pool) >= 4 else 1, pool) if pool else []:
+            col = plan.cols["sjfb"]
+            newest = max(it.when for it in col.items if it.when)
+            shift = timedelta(days=(newest - self.t).days + rng.randint(125, 148))
+            for it in col.items:
+                assert it.when is not None
+                it.when -= shift
+                it.url_date -= shift
+                it.path = f"{col.path}{it.url_date:%Y%m}/t{it.url_date:%Y%m%d}_{it.id}.html"
+                m = it.when - timedelta(days=20)
+                it.title = f"{m.year}年{m.month}月{plan.spec.short}主要统计数据"
+                it.paragraphs = [f"现将{m.year}年{m.month}月主要数据发布如下。"]
+        for plan in portals:
+            col = plan.cols["sjfb"]
+            newest = max((it.when for it in col.items if it.when), default=None)
+            if newest is None:
+                continue
+            for months, kind in ((3, "data_release_fresh_3m"), (6, "data_release_fresh_6m")):
+                if newest.date() >= (self.t - relativedelta(months=months)).date():
+                    self.entry(kind, "W-B1", plan, self.url(plan.site.host, col.path),
+                               scope="site", column=col.name, latest=newest.isoformat())
+                    break
 
     def _own_sites(self, rng: random.Random, count: int, pool: list[SitePlan]) -> list[SitePlan]:
         count = min(count, len(pool))

@@ -1,5 +1,9 @@
 """Findings reports: the round's problem list as .xlsx (one combined workbook plus one
-整改清单 per site) and an HTML summary page. Pure rendering: plain data in, files out."""
+整改清单 per site) and an HTML summary page. Pure rendering: plain data in, files out.
+
+Findings of bonus indicators (family ``bonus``, e.g. W-B1 数据发布) are 加分 evidence, not
+problems: ``split_bonus`` keeps them out of ``SiteReport.findings``, so no problem list or
+problem count shows them; they reach the score (its bonus lines) and findings.json only."""
 
 from __future__ import annotations
 
@@ -15,6 +19,7 @@ from openpyxl.utils import get_column_letter
 
 from govinspect.core.types import Finding, SiteRef
 from govinspect.indicators.engine import SiteScore
+from govinspect.indicators.sets import IndicatorSet
 
 
 @dataclass(frozen=True)
@@ -23,8 +28,9 @@ class SiteReport:
     unit: str
     region: str
     score: SiteScore
-    findings: tuple[Finding, ...]
+    findings: tuple[Finding, ...]  # problems only (see split_bonus)
     pages: int = 0  # captures in this round
+    bonus_findings: tuple[Finding, ...] = ()  # 加分 evidence: never listed as a problem
 
 
 @dataclass(frozen=True)
@@ -38,6 +44,18 @@ class RoundReport:
     @property
     def total_findings(self) -> int:
         return sum(len(s.findings) for s in self.sites)
+
+
+def is_bonus(f: Finding, iset: IndicatorSet) -> bool:
+    """A finding of a bonus indicator: 加分 evidence, not a problem to fix."""
+    return (iset.indicators.get(f.indicator_id) or {}).get("family") == "bonus"
+
+
+def split_bonus(findings, iset: IndicatorSet) -> tuple[tuple[Finding, ...], tuple[Finding, ...]]:
+    """(problems, bonus findings), each in the given order."""
+    found = list(findings)
+    return (tuple(f for f in found if not is_bonus(f, iset)),
+            tuple(f for f in found if is_bonus(f, iset)))
 
 
 FINDING_COLUMNS = ["网站标识码", "网站名称", "规则", "指标", "扣分项", "置信度", "问题描述",

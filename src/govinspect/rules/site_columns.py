@@ -1,5 +1,6 @@
 """Column rules (pure): homepage update (W-V3), column freshness and blank columns (W-V4,
-W-D4–W-D6, W-D9), required columns (W-D1–W-D6) and 办事统计 (W-D12).
+W-D4–W-D6, W-D9), required columns (W-D1–W-D6), 办事统计 (W-D12) and the bonus for 数据发布
+(W-B1).
 
 The site's column tree is rebuilt from the page facts of one round: list pages of one column
 (``…/index.html`` and its ``index_N.html`` pagination pages, or pages linked as its pagination)
@@ -301,6 +302,78 @@ def service_stats(data, ctx) -> list[Finding]:
     return []
 
 
+# ── 数据发布 (W-B1, bonus) ──────────────────────────────────────────────────────────────
+
+# Titles that show data visualised or interpreted with charts (W-B1 "visualised"; a person
+# confirms, so the finding is only suspected).
+VISUAL_MARKERS = ("图解", "一图读懂", "图表", "可视化", "数据解读")
+
+
+def _visualised(pages: list[PageFacts], col: Column, since: date, until: date
+                ) -> tuple[str, str, str] | None:
+    """The newest (date, title, url) in the column within [since, until] whose title shows
+    charts: its list items, and pages at or below the column's address."""
+    own = set(col.pages)
+    seen: list[tuple[str, str, str]] = []
+    for p in pages:
+        if p.url in own:
+            seen += [(it.date, it.title, it.url) for it in p.list_items if it.date]
+        elif p.url.startswith(col.url) and p.pub_date and p.page_type != "error":
+            seen.append((p.pub_date, p.title or p.html_title or "", p.url))
+    hits = [s for s in seen if since <= date.fromisoformat(s[0]) <= until
+            and any(m in s[1] for m in VISUAL_MARKERS)]
+    return max(hits, default=None)
+
+
+def data_release(data, ctx) -> list[Finding]:
+    """数据发布 bonus: the newest item of the site's 数据发布 columns inside the shorter window
+    (updated_3_months) or else the longer one (updated_6_months); a chart-like item inside the
+    visualised window (suspected). No 数据发布 column: nothing (a bonus is never a problem)."""
+    iset = ctx.indicator_set
+    if "W-B1" not in iset.indicators or not iset.applies("W-B1", data.site.kind.value):
+        return []  # 加分指标 apply to government portals only (R1)
+    items = _items(ctx, "W-B1")
+    site, t = data.site, ctx.reference_time
+    cols = [c for c in column_tree(data.pages, site) if c.category == "数据发布" and not c.channel]
+    out: list[Finding] = []
+    dated = [c for c in cols if c.newest and date.fromisoformat(c.newest) <= t.date()]
+    if dated:
+        col = max(dated, key=lambda c: (c.newest or "", c.url))
+        newest = date.fromisoformat(col.newest or "")
+        # the shortest window that holds the newest item decides (alternatives, +2 or +1)
+        windows = sorted(((k, v["window"]) for k, v in items.items()
+                          if k.startswith("updated") and (v or {}).get("window")),
+                         key=lambda kv: window_start(t, kv[1]), reverse=True)
+        for item, window in windows:
+            if newest >= window_start(t, window):
+                points = f"{iset.item_points('W-B1', item):g}"
+                out.append(_finding(
+                    DATA_RELEASE, site, "W-B1", item, col,
+                    f"数据发布栏目“{col.name}”近{_window_words(window)}内有更新"
+                    f"（最新 {col.newest}），可加{points}分"))
+                break
+    visual = items.get("visualised") or {}
+    if visual.get("window"):
+        since = window_start(t, visual["window"])
+        best: tuple[tuple[str, str, str], Column] | None = None
+        for col in cols:
+            hit = _visualised(data.pages, col, since, t.date())
+            if hit and (best is None or hit > best[0]):
+                best = (hit, col)
+        if best:
+            (when, title, url), col = best
+            points = f"{iset.item_points('W-B1', 'visualised'):g}"
+            out.append(Finding(
+                rule_id=DATA_RELEASE.id, indicator_id="W-B1", subject=site.code,
+                message=f"数据发布栏目“{col.name}”近{_window_words(visual['window'])}内有图表图解"
+                f"类信息“{title}”（{when}），疑似可加{points}分，请人工确认",
+                confidence=Confidence.SUSPECTED, evidence=Evidence(url=url, context=title),
+                item="visualised",
+                details={"column": col.url, "column_name": col.name, "category": col.category,
+                         "latest": when, "title": title}))
+    return out
+
+
 # ── homepage update (W-V3) ──────────────────────────────────────────────────────────────
 
 def homepage_update(data, ctx) -> list[Finding]:
@@ -399,6 +472,19 @@ STATS = register(Rule(
     example="栏目“办事统计”最新一条：2021-12-31 2021年12月办件统计（检查时间 2022-06-30）",
     fix="按月发布办件统计数据。",
     basis="W-D12 办事统计（国办秘函〔2019〕19号）", check=service_stats))
+DATA_RELEASE = register(Rule(
+    id="GI-B001", title="数据发布栏目及时更新（加分）", indicators=("W-B1",),
+    what="加分项，不是问题。数据发布类栏目（数据发布、统计数据、统计信息等）最新一条带日期信息"
+    "在检查时间点前3个月内，可加2分；在3至6个月内，可加1分（窗口和分值取自指标体系）。"
+    "该栏目6个月内有标题含“图解”“一图读懂”“图表”“可视化”“数据解读”的信息，疑似可加1分，"
+    "需人工确认是否确为图表图解。数据集定期更新并提供下载或接口（+1分）须人工核查，本规则不判断。"
+    "没有数据发布栏目时不产生结论。加分指标只适用于政府门户网站，且只有进入加分环节"
+    "（扣分后得分高于80分）的网站才计入。",
+    why="数据发布及时并以图表图解方式解读，便于公众获取和理解政府数据，是指标体系鼓励的做法。",
+    example="栏目“数据发布”最新一条：2022-06-15 2022年5月示例市主要统计数据（检查时间 2022-06-30）",
+    fix="按月或按季发布统计数据，配发图解、一图读懂等可视化解读；开放数据集并定期更新，"
+    "提供下载或接口。",
+    basis="W-B1 数据发布（加分指标，国办秘函〔2019〕19号）", check=data_release))
 HOMEPAGE = register(Rule(
     id="GI-H001", title="首页不更新", indicators=("W-V3",),
     what="首页最新一条带日期信息早于检查时间点前2周（窗口取自指标体系）；首页只有导航入口时，"
@@ -408,4 +494,4 @@ HOMEPAGE = register(Rule(
     fix="首页要闻、通知等区块随栏目更新同步展示最新信息。",
     basis="W-V3 首页不更新（国办秘函〔2019〕19号）", check=homepage_update))
 
-SITE_CHECKS = [homepage_update, check_columns, missing_columns, service_stats]
+SITE_CHECKS = [homepage_update, check_columns, missing_columns, service_stats, data_release]

@@ -87,7 +87,8 @@ def _problem_sections(summary: RoundSummary, iset: IndicatorSet, settings: dict,
     for conf in settings.get("problem_sections") or ():
         clauses: list[str] = []
         for indicator_id in conf.get("sites") or ():
-            if indicator_id not in iset.indicators:
+            # a bonus indicator (加分) names no problem, even if an office's notice.yaml lists it
+            if indicator_id not in iset.indicators or iset.family(indicator_id) == "bonus":
                 continue
             if iset.family(indicator_id) == "veto":
                 by_sentence: dict[str, list[SiteResult]] = {}
@@ -110,7 +111,7 @@ def _problem_sections(summary: RoundSummary, iset: IndicatorSet, settings: dict,
                 clauses.append(_render(env, settings["deduction_sentence"], units=units,
                                        more=more, sentence=iset.sentence(indicator_id)))
         for indicator_id in conf.get("accounts") or ():
-            if indicator_id not in iset.indicators:
+            if indicator_id not in iset.indicators or iset.family(indicator_id) == "bonus":
                 continue
             if iset.family(indicator_id) == "veto":
                 by_sentence_a: dict[str, list[AccountResult]] = {}

@@ -28,7 +28,7 @@ from govinspect.collect.store import (
 from govinspect.core.types import Confidence, Finding, SiteKind
 from govinspect.indicators.engine import SiteScore, score_site
 from govinspect.indicators.sets import IndicatorSet, load_indicator_set
-from govinspect.reports.findings import RoundReport, SiteReport, write_round_reports
+from govinspect.reports.findings import RoundReport, SiteReport, split_bonus, write_round_reports
 from govinspect.rules.analyse import PageInput, RoundContext, analyse_round_pages
 from govinspect.web.roster.models import Site
 from govinspect.web.rounds.models import Capture, ReviewState, Round
@@ -193,14 +193,16 @@ def report_round(round_: Round, out_dir: Path) -> RoundOutcome:
                     .exclude(review_state=ReviewState.DISMISSED)
                     .order_by("indicator_id", "item", "url", "parent_url"))
         # The lists show every open finding (suspected ones wait for review); the score
-        # counts only what is certain or confirmed.
-        findings = [r.to_core() for r in rows]
+        # counts only what is certain or confirmed. Bonus findings (加分) are no problems:
+        # kept out of the lists and counts, they feed the score and findings.json.
+        findings, bonus = split_bonus((r.to_core() for r in rows), iset)
         score: SiteScore = score_site(site.to_ref(),
                                       [r.to_core() for r in rows if counts_for_score(r, iset)], iset)
         pages = Capture.objects.filter(round=round_, site=site).count()
         site_reports.append(SiteReport(site=site.to_ref(), unit=site.unit.name,
                                        region=site.unit.region, score=score,
-                                       findings=tuple(findings), pages=pages))
+                                       findings=findings, pages=pages,
+                                       bonus_findings=bonus))
     report = RoundReport(
         round_name=round_.name,
         reference_time=timezone.localtime(round_.reference_time).isoformat(timespec="minutes"),
@@ -220,7 +222,8 @@ def report_round(round_: Round, out_dir: Path) -> RoundOutcome:
         [{"rule": f.rule_id, "indicator": f.indicator_id, "item": f.item, "site": f.subject,
           "url": f.evidence.url, "parent_url": f.evidence.parent_url, "message": f.message,
           "confidence": f.confidence.value, "fingerprint": f.fingerprint, "details": f.details}
-         for s in site_reports for f in s.findings] + account_finding_rows(round_),
+         for s in site_reports for f in (*s.findings, *s.bonus_findings)]
+        + account_finding_rows(round_),
         ensure_ascii=False, indent=1),
         encoding="utf-8")
     return RoundOutcome(report, files)
