@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import ssl
 import threading
 from datetime import UTC, datetime, timedelta
@@ -19,9 +20,10 @@ from govinspect.collect.transport import (
     FACT_FIELDS,
     TransportObservation,
     hsts_max_age,
+    prober_ipv6,
     transport_facts,
 )
-from govinspect.collect.transport_probe import probe_ports, probe_sites
+from govinspect.collect.transport_probe import probe_ports, probe_sites, resolve_host
 from govinspect.collect.traps import TrapGuard, calendar_date, pagination, strip_session
 from govinspect.core.types import SiteKind, SiteRef, TransportFacts
 
@@ -128,6 +130,9 @@ def test_transport_facts_from_real_handshakes(tls_world, tmp_path):
     assert plain["facts"]["hsts"] is None
     # An IPv6 address in the resolve map: AAAA known, fetched over ::1 (nothing listens → False)
     assert v6["ipv6_address"] == "::1" and v6["facts"]["ipv6"] is False
+    assert v6["facts"]["ipv6_aaaa"] is True and v6["ipv6_error"]
+    assert facts.ipv6_aaaa is None  # no resolve6: IPv6 of the IPv4 hosts is not measured
+    assert {r["facts"]["prober_ipv6"] for r in rows.values()} == {False}  # tried, reached none
 
 
 def test_transport_facts_pure():
@@ -135,13 +140,15 @@ def test_transport_facts_pure():
     obs = TransportObservation("h", http_status=200, https_error="refused")
     assert transport_facts(obs, now) == {"https_available": False, "redirects_to_https": False,
                                          "cert_valid": None, "cert_error": None,
-                                         "cert_days_left": None, "hsts": None, "ipv6": None}
+                                         "cert_days_left": None, "hsts": None, "ipv6": None,
+                                         "ipv6_aaaa": None}
     assert set(transport_facts(obs, now)) == set(FACT_FIELDS)
     obs = TransportObservation("h", http_status=302, http_location="https://h/", https_status=200,
                                cert_not_after=now + timedelta(days=10, hours=1),
                                hsts_header="max-age=0", ipv6_known=True)
     facts = transport_facts(obs, now)
     assert facts["cert_days_left"] == 10 and facts["hsts"] is False and facts["ipv6"] is False
+    assert facts["ipv6_aaaa"] is False  # looked up, no AAAA record
     assert facts["cert_valid"] is True and facts["cert_error"] is None
     obs = TransportObservation("h", http_status=200, https_status=200, cert_error="expired",
                                cert_not_after=now - timedelta(days=40))
@@ -149,6 +156,95 @@ def test_transport_facts_pure():
     assert (facts["cert_valid"], facts["cert_error"], facts["cert_days_left"]) == (
         False, "expired", -40)
     assert hsts_max_age('max-age="600"; preload') == 600 and hsts_max_age("includeSubDomains") is None
+
+
+def test_ipv6_facts_pure():
+    """ipv6: True (AAAA and an answer over it), False (no AAAA, or AAAA and no answer), None
+    (not looked up); ipv6_aaaa says which."""
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+
+    def judge(**kw):
+        facts = transport_facts(TransportObservation("h", http_status=200, **kw), now)
+        return facts["ipv6"], facts["ipv6_aaaa"]
+
+    assert judge(ipv6_address="2001:db8::1", ipv6_known=True, ipv6_fetch_ok=True) == (True, True)
+    assert judge(ipv6_address="2001:db8::1", ipv6_known=True, ipv6_fetch_ok=False,
+                 ipv6_error="RemoteDisconnected: closed") == (False, True)
+    assert judge(ipv6_known=True) == (False, False)
+    assert judge() == (None, None)
+    # the probe's own IPv6, from one run's facts
+    assert prober_ipv6([{"ipv6": False, "ipv6_aaaa": False}, {"ipv6": True}]) is True
+    assert prober_ipv6([{"ipv6": False, "ipv6_aaaa": True}, {"ipv6": False}]) is False
+    assert prober_ipv6([{"ipv6": False, "ipv6_aaaa": False}, {"ipv6": None}]) is None
+    assert prober_ipv6([]) is None
+
+
+def test_closed_world_aaaa_records_pure():
+    """resolve6: the closed world's AAAA records. With it an absent host has no AAAA (known);
+    without it only an IPv6 entry of resolve itself counts, else IPv6 is unknown."""
+    resolve = {"www.a.gov.cn": "127.0.0.2", "WWW.B.gov.cn.": "127.0.0.3", "v6.c.gov.cn": "::1"}
+    closed6 = CollectOptions(resolve=resolve, resolve6={"www.a.gov.cn": "::1"})
+    assert resolve_host("www.a.gov.cn", closed6) == ("127.0.0.2", "::1", True)
+    assert resolve_host("www.b.gov.cn", closed6) == ("127.0.0.3", None, True)  # no AAAA, known
+    assert resolve_host("v6.c.gov.cn", closed6) == (None, "::1", True)
+    assert resolve_host("www.gone.gov.cn", closed6) == (None, None, True)
+    closed = CollectOptions(resolve=resolve)  # today's closed world: IPv6 not measured
+    assert resolve_host("www.a.gov.cn", closed) == ("127.0.0.2", None, False)
+    assert resolve_host("v6.c.gov.cn", closed) == (None, "::1", True)
+    assert resolve_host("www.gone.gov.cn", closed) == (None, None, False)
+    # resolve6 alone (no resolve map) is not a closed world: real lookups, unchanged
+    assert resolve_host("127.0.0.9", CollectOptions(resolve6={})) == ("127.0.0.9", None, True)
+    assert resolve_host("[::1]", closed6) == (None, "::1", True)
+
+
+def test_ipv6_fetch_connects_to_the_aaaa_address(tmp_path):
+    """A closed world with resolve6: the fetch over IPv6 goes to the AAAA address on the HTTP
+    probe's port with the site's Host header; a site without AAAA is no IPv6 (known)."""
+    try:
+        server6 = _Server6(("::1", 0), _HostEcho)
+    except OSError:
+        pytest.skip("no IPv6 loopback on this machine")
+    server4 = ThreadingHTTPServer(("127.0.0.1", server6.server_address[1]), _HostEcho)
+    for s in (server4, server6):
+        s.daemon_threads = True
+        threading.Thread(target=s.serve_forever, daemon=True).start()
+    port = server6.server_address[1]
+    try:
+        hosts = ("www.six.gov.cn", "www.four.gov.cn")
+        sites = [SiteRef(code=f"c{i}", name=h, homepage=f"http://{h}:{port}/",
+                         kind=SiteKind.DEPARTMENT, hosts=(h,)) for i, h in enumerate(hosts)]
+        options = CollectOptions(resolve={h: "127.0.0.1" for h in hosts},
+                                 resolve6={"www.six.gov.cn": "::1"}, allow_private=True,
+                                 https_port=1, timeout_s=3.0)
+        rows = probe_sites(sites, options)
+        six, four = rows["c0"]["facts"], rows["c1"]["facts"]
+        assert (six["ipv6"], six["ipv6_aaaa"], rows["c0"]["ipv6_address"]) == (True, True, "::1")
+        assert (four["ipv6"], four["ipv6_aaaa"]) == (False, False)
+        assert six["prober_ipv6"] is four["prober_ipv6"] is True
+        assert ("::1", f"www.six.gov.cn:{port}") in _HostEcho.seen
+        assert not any(h.startswith("www.four") for ip, h in _HostEcho.seen if ip == "::1")
+    finally:
+        for s in (server4, server6):
+            s.shutdown()
+            s.server_close()
+
+
+class _Server6(ThreadingHTTPServer):
+    address_family = socket.AF_INET6
+
+
+class _HostEcho(BaseHTTPRequestHandler):
+    seen: list[tuple[str, str]] = []
+
+    def do_GET(self):  # noqa: N802
+        self.seen.append((self.client_address[0], self.headers.get("Host") or ""))
+        self.send_response(200)
+        self.send_header("Content-Length", "2")
+        self.end_headers()
+        self.wfile.write(b"ok")
+
+    def log_message(self, *a):
+        pass
 
 
 def test_probe_ports_follow_the_homepage_scheme():
@@ -184,3 +280,36 @@ def test_retry_after_parse():
     assert parse_retry_after("Sun, 01 Mar 2026 08:00:30 GMT", now) == 30.0
     assert parse_retry_after("Sun, 01 Mar 2026 07:00:00 GMT", now) == 0.0
     assert parse_retry_after("soon", now) is None and parse_retry_after(None, now) is None
+
+
+def test_run_wide_ipv6_facts_across_workers_and_the_unmeasured_note(tmp_path):
+    """Each worker judged the probe's IPv6 from its own sites; the merge judges the run (one
+    worker reached a site over IPv6 → every row says so). A closed world without AAAA records
+    says once that IPv6 was not measured."""
+    import json
+
+    from govinspect.collect.crawl import _notes
+    from govinspect.collect.ledger import Ledger
+    from govinspect.collect.options import SiteSummary
+    from govinspect.collect.shards import _merge_prober_ipv6
+
+    rows = [{"site_code": "a", "facts": {"ipv6": False, "ipv6_aaaa": False, "prober_ipv6": None}},
+            {"site_code": "b", "facts": {"ipv6": True, "ipv6_aaaa": True, "prober_ipv6": True}}]
+    path = tmp_path / "transport.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    sites = {r["site_code"]: SiteSummary(r["site_code"], "http://h/", transport=dict(r["facts"]))
+             for r in rows}
+    _merge_prober_ipv6(path, sites)
+    merged = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    assert [r["facts"]["prober_ipv6"] for r in merged] == [True, True]
+    assert sites["a"].transport["prober_ipv6"] is True
+    assert TransportFacts(**merged[0]["facts"]).prober_ipv6 is True
+
+    site = [SiteRef(code="c0", name="站", homepage="http://www.a.gov.cn/",
+                    kind=SiteKind.DEPARTMENT, hosts=("www.a.gov.cn",))]
+    unmeasured = "指定的域名解析表中没有IPv6（AAAA）记录，本次未检测IPv6改造（W-D29）"
+    closed = {"www.a.gov.cn": "127.0.0.1"}
+    assert _notes(Ledger(site, CollectOptions(resolve=closed))) == [unmeasured]
+    assert _notes(Ledger(site, CollectOptions(resolve=closed, resolve6={}))) == []
+    assert _notes(Ledger(site, CollectOptions())) == []  # the real world: DNS answers
+    assert _notes(Ledger(site, CollectOptions(resolve=closed, probe_transport=False))) == []

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from site_demo import ctx, demo, site_input, site_ref
 
-from govinspect.core.types import CaptureRecord, SiteKind, SiteRef, TransportFacts
+from govinspect.core.types import CaptureRecord, Confidence, SiteKind, SiteRef, TransportFacts
 from govinspect.extract import extract_page
 from govinspect.rules import site_openness as so
 from govinspect.rules import transport as tr
@@ -108,6 +108,38 @@ def test_transport_rules():
     assert [f.item for f in tr.site_transport(data, ctx())] == ["no_https"]
     for f in tr.check_transport(site, bad, ctx().indicator_set):
         ctx().indicator_set.item(f.indicator_id, f.item)  # every item exists in the set
+
+
+def test_ipv6_finding_says_why_and_how_sure():
+    """GI-X002 as the probe records it (demo network: ::1 answers for the healthy sites).
+    No AAAA record is certain once the probe reached some site over IPv6 in the same run; an
+    AAAA record that does not answer, and anything seen without working IPv6 at the probe,
+    stays suspected. Working IPv6 or IPv6 not measured: nothing."""
+    site = site_ref()
+    iset = ctx().indicator_set
+    ok = TransportFacts(https_available=True, redirects_to_https=True, cert_valid=True,
+                        hsts=True, ipv6=True, ipv6_aaaa=True, prober_ipv6=True)
+    assert tr.check_transport(site, ok, iset) == []
+    assert tr.check_transport(site, TransportFacts(ipv6=None, prober_ipv6=True), iset) == []
+
+    def x002(**kw):
+        [f] = [f for f in tr.check_transport(site, TransportFacts(ipv6=False, **kw), iset)
+               if f.rule_id == "GI-X002"]
+        assert (f.indicator_id, f.item) == ("W-D29", "no_ipv6") and f.evidence.url
+        return f.message, f.confidence
+
+    no_aaaa = "网站域名没有AAAA记录，无法通过IPv6访问"
+    dead = "网站域名有AAAA记录，但首页无法通过IPv6访问"
+    assert x002(ipv6_aaaa=False, prober_ipv6=True) == (no_aaaa, Confidence.CERTAIN)
+    assert x002(ipv6_aaaa=False, prober_ipv6=None) == (no_aaaa, Confidence.SUSPECTED)
+    assert x002(ipv6_aaaa=False, prober_ipv6=False) == (no_aaaa, Confidence.SUSPECTED)
+    assert x002(ipv6_aaaa=True, prober_ipv6=True) == (dead, Confidence.SUSPECTED)
+    assert x002(ipv6_aaaa=True, prober_ipv6=False) == (dead, Confidence.SUSPECTED)
+    # facts recorded before ipv6_aaaa existed
+    assert x002() == ("网站首页无法通过IPv6访问", Confidence.SUSPECTED)
+    [f] = tr.check_transport(site, TransportFacts(ipv6=False, ipv6_aaaa=False, prober_ipv6=True),
+                             iset)
+    assert f.details["aaaa"] is False and f.details["prober_ipv6"] is True
 
 
 def test_invalid_certificates_say_why():

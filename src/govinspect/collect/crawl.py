@@ -449,6 +449,9 @@ def _notes(ledger: Ledger) -> list[str]:
             kind = {"calendar": "日历", "session": "会话标识", "pagination": "无尽翻页"}.get(
                 trap["kind"], trap["kind"])
             notes.append(f"{name}发现{kind}陷阱 {trap['pattern']}，已截断 {trap['cut']} 个地址")
+    if o.probe_transport and o.resolve is not None and o.resolve6 is None \
+            and not any(":" in ip for ip in o.resolve.values()):
+        notes.append("指定的域名解析表中没有IPv6（AAAA）记录，本次未检测IPv6改造（W-D29）")
     return notes
 
 

@@ -17,6 +17,10 @@ class CollectOptions:
     # host → IP. When given, name resolution is closed-world: every host not in the map fails
     # like a DNS error and no real DNS query is ever sent.
     resolve: dict[str, str] | None = None
+    # host → IPv6 address: the closed world's AAAA records, read only with ``resolve`` (the
+    # transport probe's IPv6 check; the crawl stays on ``resolve``). A host absent here has no
+    # AAAA record; None: the closed world says nothing about IPv6 (not measured).
+    resolve6: dict[str, str] | None = None
     # Refuse private, loopback and link-local targets unless the round allows them.
     allow_private: bool = False
     per_host_concurrency: int = 2

@@ -43,7 +43,7 @@ from govinspect.collect.search import (
     usable_title,
 )
 from govinspect.collect.store import capture_record, read_capture_body
-from govinspect.collect.transport_probe import _Conn, _resolve, _TlsConn
+from govinspect.collect.transport_probe import _Conn, _TlsConn, resolve_host
 from govinspect.core.types import SiteRef
 from govinspect.extract import extract_page
 
@@ -89,7 +89,7 @@ class Client:
         host = (parts.hostname or "").lower()
         if parts.scheme not in ("http", "https") or not host:
             return f"unsupported URL: {url[:100]}"
-        v4, v6, _known = _resolve(host, self.options)
+        v4, v6, _known = resolve_host(host, self.options)
         ip = v4 or v6
         if ip is None:
             return "dns"

@@ -146,11 +146,27 @@ def _relay(k: int, proc: subprocess.Popen, totals: _Totals) -> None:
                 totals.update(k, event)
 
 
+def _merge_prober_ipv6(path: Path, sites: dict) -> None:
+    """Each shard judged whether the probe's IPv6 works from its own sites only; the run as a
+    whole did reach a site over IPv6 when any shard did (``transport.prober_ipv6``)."""
+    from govinspect.collect.crawl import _atomic_write
+    from govinspect.collect.transport import prober_ipv6
+
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+    reach = prober_ipv6(row["facts"] for row in rows)
+    for row in rows:
+        row["facts"]["prober_ipv6"] = reach
+        summary = sites.get(row["site_code"])
+        if summary is not None and summary.transport is not None:
+            summary.transport["prober_ipv6"] = reach
+    _atomic_write(path, "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows))
+
+
 def _merge(out_dir: Path, n: int, started: datetime, elapsed: float,
            resumed: int) -> CollectSummary:
     """Shards' folders → one collect folder. Idempotent: a kill midway and a rerun give the
     same result (links are made only when missing, merged files are written whole)."""
-    from govinspect.collect.crawl import SUMMARY, _atomic_write, read_summary
+    from govinspect.collect.crawl import SUMMARY, TRANSPORT, _atomic_write, read_summary
 
     warc_dir = out_dir / "warc"
     warc_dir.mkdir(exist_ok=True)
@@ -182,6 +198,9 @@ def _merge(out_dir: Path, n: int, started: datetime, elapsed: float,
                             line = json.dumps(row, ensure_ascii=False) + "\n"
                         dst.write(line)
         os.replace(part, out_dir / name)
+    sites = {code: site for s in summaries for code, site in s.sites.items()}
+    if (out_dir / TRANSPORT).exists():
+        _merge_prober_ipv6(out_dir / TRANSPORT, sites)
     summary = CollectSummary(
         out_dir=str(out_dir), started_at=started.isoformat(),
         finished_at=datetime.now(UTC).isoformat(), elapsed_s=round(elapsed, 3),
@@ -189,8 +208,8 @@ def _merge(out_dir: Path, n: int, started: datetime, elapsed: float,
         link_checks_total=sum(s.link_checks_total for s in summaries),
         targets_checked=sum(s.targets_checked for s in summaries),
         warc_files=warc_files,
-        sites={code: site for s in summaries for code, site in s.sites.items()},
-        notes=[note for s in summaries for note in s.notes],
+        sites=sites,
+        notes=list(dict.fromkeys(note for s in summaries for note in s.notes)),  # run-wide once
         resumed=resumed,
     )
     _atomic_write(out_dir / SUMMARY, json.dumps(summary.to_dict(), ensure_ascii=False, indent=1))

@@ -2,18 +2,19 @@
 
 The facts map one to one onto ``core.types.TransportFacts``: https_available,
 redirects_to_https, cert_valid (with cert_error, why not), cert_days_left, hsts, ipv6
-(None = unknown)."""
+(None = unknown) with ipv6_aaaa (why not); ``prober_ipv6`` is a fact of the whole run."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
 FACT_FIELDS = ("https_available", "redirects_to_https", "cert_valid", "cert_error",
-               "cert_days_left", "hsts", "ipv6")
+               "cert_days_left", "hsts", "ipv6", "ipv6_aaaa")
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,7 @@ class TransportObservation:
     ipv6_address: str | None = None  # AAAA (or the resolve map's IPv6 address)
     ipv6_known: bool = False  # False: AAAA not looked up (closed world without an IPv6 entry)
     ipv6_fetch_ok: bool | None = None
+    ipv6_error: str | None = None  # why the fetch over IPv6 got no answer
 
 
 _MAX_AGE = re.compile(r"(?:^|;)\s*max-age\s*=\s*\"?(\d+)\"?\s*(?:;|$)", re.IGNORECASE)
@@ -77,8 +79,9 @@ def transport_facts(obs: TransportObservation, now: datetime) -> dict[str, Any]:
     max_age = hsts_max_age(obs.hsts_header)
     if obs.ipv6_address is not None:
         ipv6: bool | None = bool(obs.ipv6_fetch_ok)
+        aaaa: bool | None = True
     else:
-        ipv6 = False if obs.ipv6_known else None
+        ipv6 = aaaa = False if obs.ipv6_known else None
     return {
         "https_available": https,
         "redirects_to_https": redirects,
@@ -87,4 +90,17 @@ def transport_facts(obs: TransportObservation, now: datetime) -> dict[str, Any]:
         "cert_days_left": days,
         "hsts": (max_age is not None and max_age > 0) if https else None,
         "ipv6": ipv6,
+        "ipv6_aaaa": aaaa,
     }
+
+
+def prober_ipv6(facts: Iterable[dict[str, Any]]) -> bool | None:
+    """Whether the probe's own IPv6 works, from the facts of one run's sites: True when it
+    fetched some site over IPv6, False when it tried (some site has an AAAA record) and reached
+    none, None when it never tried."""
+    tried = False
+    for f in facts:
+        if f.get("ipv6"):
+            return True
+        tried = tried or bool(f.get("ipv6_aaaa"))
+    return False if tried else None

@@ -18,20 +18,33 @@ from govinspect.collect.options import CollectOptions
 from govinspect.collect.transport import (
     TransportObservation,
     classify_verify_error,
+    prober_ipv6,
     transport_facts,
 )
 from govinspect.core.types import SiteRef
 
 
-def _resolve(host: str, options: CollectOptions) -> tuple[str | None, str | None, bool]:
-    """(IPv4, IPv6, whether AAAA was looked up)."""
+def _closed_lookup(mapping: dict[str, str], host: str) -> str | None:
+    return {k.lower().rstrip("."): v for k, v in mapping.items()}.get(host.lower().rstrip("."))
+
+
+def resolve_host(host: str, options: CollectOptions) -> tuple[str | None, str | None, bool]:
+    """(IPv4, IPv6, whether AAAA was looked up) of a host.
+
+    Closed world (``options.resolve``): the address comes from the map only. With
+    ``options.resolve6`` the AAAA answer comes from it alone: a host absent there has no AAAA
+    record, and that is known. Without ``resolve6`` only an IPv6 address in ``resolve`` itself
+    counts; otherwise IPv6 is not measured. Real world (no map): getaddrinfo A and AAAA.
+    Pure apart from the real-world lookups."""
     if is_ip(host):
         return (None, host.strip("[]"), True) if ":" in host else (host, None, True)
     if options.resolve is not None:
-        ip = {k.lower().rstrip("."): v for k, v in options.resolve.items()}.get(host)
-        if ip is None:
-            return None, None, False
-        return (None, ip, True) if ":" in ip else (ip, None, False)
+        ip = _closed_lookup(options.resolve, host)
+        v4 = ip if ip is not None and ":" not in ip else None
+        mapped6 = ip if ip is not None and ":" in ip else None
+        if options.resolve6 is not None:
+            return v4, _closed_lookup(options.resolve6, host) or mapped6, True
+        return v4, mapped6, mapped6 is not None
     v4 = v6 = None
     try:
         v4 = socket.getaddrinfo(host, None, socket.AF_INET)[0][4][0]
@@ -89,7 +102,7 @@ def observe(host: str, path: str, http_port: int, options: CollectOptions,
     timeout = min(options.timeout_s, 10.0)
     ua = options.user_agent
     https_port = https_port or options.https_port
-    v4, v6, v6_known = _resolve(host, options)
+    v4, v6, v6_known = resolve_host(host, options)
     obs: dict[str, Any] = {"host": host, "ipv6_address": v6, "ipv6_known": v6_known}
     ip = v4 or v6
     if ip is None:
@@ -134,8 +147,9 @@ def observe(host: str, path: str, http_port: int, options: CollectOptions,
         try:
             _get(_Conn(host, v6, http_port, timeout), path, ua)
             obs["ipv6_fetch_ok"] = True
-        except (OSError, http.client.HTTPException):
+        except (OSError, http.client.HTTPException) as e:
             obs["ipv6_fetch_ok"] = False
+            obs["ipv6_error"] = f"{type(e).__name__}: {e}"[:200]
     return TransportObservation(**obs)
 
 
@@ -173,11 +187,16 @@ def probe_site(site: SiteRef, options: CollectOptions) -> dict[str, Any]:
         "https_status": obs.https_status,
         "https_error": obs.https_error,
         "ipv6_address": obs.ipv6_address,
+        "ipv6_error": obs.ipv6_error,
     }
 
 
 def probe_sites(sites: list[SiteRef], options: CollectOptions) -> dict[str, dict[str, Any]]:
-    """site code → probe row (``facts`` holds the TransportFacts fields)."""
+    """site code → probe row (``facts`` holds the TransportFacts fields). Every row's
+    ``prober_ipv6`` says whether the probe reached any site over IPv6 in this run."""
     with ThreadPoolExecutor(max_workers=16) as pool:
         rows = list(pool.map(lambda s: probe_site(s, options), sites))
+    reach = prober_ipv6([row["facts"] for row in rows])
+    for row in rows:
+        row["facts"]["prober_ipv6"] = reach
     return {s.code: row for s, row in zip(sites, rows, strict=True)}

@@ -120,6 +120,10 @@ class TransportFacts:
     cert_days_left: int | None = None  # days until notAfter, from the collection time
     hsts: bool | None = None  # Strict-Transport-Security on the HTTPS answer
     ipv6: bool | None = None  # AAAA record and the homepage answers over IPv6
+    ipv6_aaaa: bool | None = None  # the host has an AAAA record (None: not looked up)
+    # the probe fetched some site over IPv6 in the same run, so its own IPv6 works (False: it
+    # tried and reached none; None: it never tried)
+    prober_ipv6: bool | None = None
     checked_at: str = ""  # ISO 8601
     url: str = ""  # the URL probed (the homepage)
 

@@ -57,8 +57,9 @@ def demo(out_dir: Path, seed: int, sites: int | None, scale: float, faults: bool
 
 
 class serve_network_for:  # noqa: N801
-    """Build the network on free HTTP and HTTPS ports, write it (the demo CA included:
-    ``network/tls/ca.pem``), and serve it for the round's duration."""
+    """Build the network on free HTTP and HTTPS ports, with IPv6 where this machine can listen
+    on ``::1``, write it (the demo CA included: ``network/tls/ca.pem``), and serve it for the
+    round's duration."""
 
     def __init__(self, build, serve, *, seed, sites, scale, faults, t, out_dir, console):
         self._build, self._serve = build, serve
@@ -66,17 +67,23 @@ class serve_network_for:  # noqa: N801
         self._out, self._console = out_dir, console
 
     def __enter__(self):
-        from govinspect.demo.server import choose_port
+        from govinspect.demo.server import choose_port, ipv6_loopback_available
 
-        port = choose_port()
+        ipv6 = ipv6_loopback_available()
+        port = choose_port(ipv6=ipv6)
         https_port = choose_port(443, avoid=(port,))
-        net = self._build(port=port, https_port=https_port, **self._kw)
+        net = self._build(port=port, https_port=https_port, ipv6=ipv6, **self._kw)
         net.write(self._out / "network")
         self._console.print(f"示例网站群：{len(net.sites)} 家网站，{len(net.pages)} 个页面，"
                             f"预设问题 {len(net.manifest)} 处（种子 {self._kw['seed']}）")
+        if not ipv6:
+            self._console.print("注意：本机无法使用IPv6回环地址 ::1，示例网站群不提供IPv6访问，"
+                                "本轮不检测IPv6改造（W-D29）。")
         self._ctx = self._serve(net)
         server = self._ctx.__enter__()
         server.network = net
+        if server.ipv6_note:
+            self._console.print(f"注意：{server.ipv6_note}。")
         return server
 
     def __exit__(self, *exc):
@@ -138,7 +145,9 @@ def _run_round(server, out_dir: Path, t: datetime, console, probe_seconds: float
     # Local servers only: no politeness delay needed, but keep per-host concurrency polite.
     # Transport facts (G13) against the demo's own ports, trusting the demo CA.
     ca_file = str(network / CA_FILE) if (network / CA_FILE).exists() else None
-    options = CollectOptions(resolve=dict(server.resolve), allow_private=True,
+    # IPv6 (W-D29): AAAA records of the demo's closed world, when its server listens on ::1.
+    resolve6 = dict(server.resolve6) if server.resolve6 is not None else None
+    options = CollectOptions(resolve=dict(server.resolve), resolve6=resolve6, allow_private=True,
                              download_delay=0.0, autothrottle=False, obey_robots=False,
                              probe_transport=True, http_port=server.port,
                              https_port=server.https_port or 443, tls_ca_file=ca_file,

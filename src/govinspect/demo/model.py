@@ -105,6 +105,12 @@ class SiteTransport:
 
 CA_FILE = "tls/ca.pem"  # in the written network folder
 
+# IPv6 of a site (networks built with ``ipv6=True``): its hosts' AAAA record in
+# ``Network.resolve6`` and the IPv6 listener ([::1]:port) answering for it; ``missing``: no AAAA
+# record; ``broken``: an AAAA record, but the IPv6 listener closes its connections unanswered.
+IPV6_MODES = ("ok", "missing", "broken")
+IPV6_LOOPBACK = "::1"
+
 
 # A page generated on request (crawler traps): (path, query) -> Page or None.
 DynamicHandler = Callable[[str, str], "Page | None"]
@@ -134,6 +140,10 @@ class Network:
     https_port: int | None = None
     transport: dict[str, SiteTransport] = field(default_factory=dict)
     tls: DemoTLS | None = None
+    # IPv6 (only when built with ipv6=True): site host → IPV6_MODES, and the AAAA records
+    # (host → IPv6 address, aliases included) of the sites that have one.
+    ipv6: dict[str, str] = field(default_factory=dict)
+    resolve6: dict[str, str] = field(default_factory=dict)
 
     # -- lookup -------------------------------------------------------------------------
     def lookup(self, host: str, target: str) -> Page | None:
@@ -175,6 +185,12 @@ class Network:
         host = host.lower().split(":")[0]
         return self.transport.get(self.aliases.get(host, host))
 
+    def ipv6_of(self, host: str) -> str | None:
+        """The IPv6 mode of the site serving ``host`` (aliases included); None: the network
+        has no IPv6 plan for it (external hosts, or a network built without IPv6)."""
+        host = host.lower().split(":")[0]
+        return self.ipv6.get(self.aliases.get(host, host))
+
     def origin_of(self, host: str) -> str:
         """``scheme://host[:port]`` as the network's pages and manifest write ``host``."""
         t = self.transport_of(host)
@@ -209,10 +225,12 @@ class Network:
                  "region": s.region, "hosts": list(s.hosts), "ip": s.ip,
                  "homepage": s.homepage, "encoding": s.encoding,
                  **({"transport": asdict(self.transport[s.host])}
-                    if s.host in self.transport else {})}
+                    if s.host in self.transport else {}),
+                 **({"ipv6": self.ipv6[s.host]} if s.host in self.ipv6 else {})}
                 for s in self.sites
             ],
             "resolve": dict(sorted(self.resolve.items())),
+            "resolve6": dict(sorted(self.resolve6.items())) if self.ipv6 else None,
             "entries": list(self.manifest),
         }
         return json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=False) + "\n"

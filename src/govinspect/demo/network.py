@@ -1,9 +1,9 @@
 """Generate the demo network: the fictional city 示例市 with exact ground truth.
 
-``build_network`` is deterministic: same seed, sites, scale, port, https_port, faults and *t* →
-the same bytes for every page and the same manifest (TLS keys, when there is TLS, are not). All
-randomness comes from one seeded ``random.Random`` consumed in a fixed order (never iterate
-over sets here).
+``build_network`` is deterministic: same seed, sites, scale, port, https_port, ipv6, faults and
+*t* → the same bytes for every page and the same manifest (TLS keys, when there is TLS, are
+not). All randomness comes from one seeded ``random.Random`` consumed in a fixed order (never
+iterate over sets here).
 
 Generation runs in two steps per site: *plan* (columns, items with dates, planted problems)
 and *render* (Jinja2 templates → bytes). Text problems are placed in known paragraphs while
@@ -26,7 +26,15 @@ from govinspect.core.types import SiteKind
 from govinspect.demo import attachments as att
 from govinspect.demo import search as srch
 from govinspect.demo import text as tx
-from govinspect.demo.model import DemoSite, Manifest, Network, Page, SiteTransport, origin
+from govinspect.demo.model import (
+    IPV6_LOOPBACK,
+    DemoSite,
+    Manifest,
+    Network,
+    Page,
+    SiteTransport,
+    origin,
+)
 from govinspect.demo.roster import (
     DEAD_HOSTS,
     EXTERNAL_SITES,
@@ -57,6 +65,9 @@ TRANSPORT_MODES = {
 # Which non-portal sites get which (in the builder's pick order; a small network gets a prefix).
 TRANSPORT_PLANTS = ("http_only", "cert_expired", "cert_hostname_mismatch", "no_https_redirect",
                     "no_hsts", "http_only", "no_hsts", "ok_renewing")
+# IPv6 plants (networks built with ipv6=True) on distinct non-portal sites drawn from their own
+# random stream, in this order (a small network gets the first ones); every other site is "ok".
+IPV6_PLANTS = ("missing", "broken", "missing")
 
 CONTENT_TYPES = {
     "pdf": "application/pdf",
@@ -234,7 +245,7 @@ class SitePlan:
 
 class _Builder:
     def __init__(self, seed: int, sites: int | None, scale: float, port: int, faults: bool,
-                 t: datetime, https_port: int | None = None) -> None:
+                 t: datetime, https_port: int | None = None, ipv6: bool = False) -> None:
         if sites is not None and not 1 <= sites <= MAX_SITES:
             raise DemoError(f"网站数量应在 1 到 {MAX_SITES} 之间，收到 {sites}")
         if not scale > 0:
@@ -249,6 +260,9 @@ class _Builder:
         # site host → transport (TLS networks only); hosts whose canonical scheme is https
         self.transport: dict[str, SiteTransport] = {}
         self.https_hosts: set[str] = set()
+        self.ipv6 = ipv6
+        self.ipv6_plan: dict[str, str] = {}  # site host → IPV6_MODES (ipv6 networks only)
+        self.resolve6: dict[str, str] = {}
         self.seed, self.scale, self.port, self.faults, self.t = seed, scale, port, faults, t
         self.rng = random.Random(seed)
         self.specs = all_specs()[: sites or MAX_SITES]
@@ -321,6 +335,7 @@ class _Builder:
             accounts=[a.as_dict() for a in media.accounts],
             files={**media.files, LOCAL_LEADERS_FILE: self._local_leaders_yaml()},
             https_port=self.https_port, transport=dict(self.transport),
+            ipv6=dict(self.ipv6_plan), resolve6=dict(self.resolve6),
         )
         for host, plan in self.trap_hosts.items():
             net.dynamic[host] = self._trap_handler(plan)
@@ -759,6 +774,8 @@ class _Builder:
         self._plan_mandatory_columns(random.Random(f"{self.seed}:p1_columns"))
         self._plant_vague_materials(random.Random(f"{self.seed}:guide_wording"))
         self._plant_data_release(random.Random(f"{self.seed}:bonus"))
+        if self.ipv6:
+            self._plant_ipv6(random.Random(f"{self.seed}:ipv6"))
 
     def _plant_data_release(self, rng: random.Random) -> None:
         """W-B1 (加分, government portals only): every portal's 数据发布 column is fresh (its
@@ -806,6 +823,27 @@ class _Builder:
                     self.entry(kind, "W-B1", plan, self.url(plan.site.host, col.path),
                                scope="site", column=col.name, latest=newest.isoformat())
                     break
+
+    def _plant_ipv6(self, rng: random.Random) -> None:
+        """W-D29: every site's hosts get an AAAA record (the IPv6 loopback, where the demo server
+        listens) except the planted ones: ``ipv6_missing`` (no AAAA record) and ``ipv6_broken``
+        (an AAAA record, but the IPv6 listener closes the site's connections unanswered).
+        Healthy sites are look-alikes (``lookalike_ipv6_ok``): no W-D29 finding."""
+        pool = self.plans[1:] or self.plans
+        picks = rng.sample(range(len(pool)), min(len(IPV6_PLANTS), len(pool)))
+        planted = {pool[k].site.host: mode for k, mode in zip(picks, IPV6_PLANTS, strict=False)}
+        for plan in self.plans:
+            site = plan.site
+            mode = planted.get(site.host, "ok")
+            self.ipv6_plan[site.host] = mode
+            if mode != "missing":
+                self.resolve6.update({h: IPV6_LOOPBACK for h in site.hosts})
+            if mode == "ok":
+                self.entry("lookalike_ipv6_ok", "W-D29", plan, site.homepage, scope="site",
+                           negative=True)
+            else:
+                self.entry(f"ipv6_{mode}", "W-D29", plan, site.homepage, scope="site",
+                           **({"aaaa": IPV6_LOOPBACK} if mode == "broken" else {}))
 
     def _own_sites(self, rng: random.Random, count: int, pool: list[SitePlan]) -> list[SitePlan]:
         count = min(count, len(pool))
@@ -1327,7 +1365,7 @@ class _Builder:
 
     def _plant_transport(self) -> None:
         """G13 entries of a TLS network: the planted sites, and every healthy HTTPS site as a
-        look-alike (nothing about its transport may be reported)."""
+        look-alike (no G13 finding may be reported; IPv6 has its own look-alikes)."""
         if self.https_port is None:
             return
         from govinspect.demo.tls import EXPIRED_DAYS_AGO, OTHER_HOSTS
@@ -1695,6 +1733,10 @@ def mobile_number(rng: random.Random) -> str:
 
 def build_network(seed: int = 20220630, sites: int | None = None, scale: float = 1.0,
                   port: int = 80, faults: bool = True, t: datetime = T_DEFAULT,
-                  https_port: int | None = None) -> Network:
-    """Generate the demo network. Same arguments → byte-identical pages and manifest."""
-    return _Builder(seed, sites, scale, port, faults, t, https_port).build()
+                  https_port: int | None = None, ipv6: bool = False) -> Network:
+    """Generate the demo network. Same arguments → byte-identical pages and manifest.
+
+    ``ipv6``: give the sites AAAA records (``net.resolve6``) for the server's IPv6 loopback
+    listener and plant the W-D29 kinds; only when the machine can bind ``::1``
+    (``server.ipv6_loopback_available``)."""
+    return _Builder(seed, sites, scale, port, faults, t, https_port, ipv6).build()

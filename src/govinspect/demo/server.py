@@ -6,6 +6,12 @@ every site that has HTTPS (per-site certificates of the demo CA, chosen by SNI),
 site's transport plan: plain HTTP answers 301 to HTTPS where the site redirects, HTTPS answers
 carry Strict-Transport-Security where it sets HSTS (``model.SiteTransport``).
 
+A network built with ``ipv6=True`` is also served over plain HTTP on ``[::1]:port`` (one
+listener, the same handler, routed by the Host header like the others); it answers only the
+sites whose IPv6 works (``Network.ipv6``) and closes other connections unanswered (a broken
+IPv6 front end: the client fails at once, no timeout). ``DemoServer.resolve6`` is the AAAA map
+a client uses, None when ``::1`` cannot be bound here (then IPv6 is simply not served).
+
 Fault modes (only present when the network was built with ``faults=True``):
 slow hosts sleep a deterministic 0.3–0.8 s per request; the flaky homepage answers 503 on
 every Nth request (never twice in a row); the crawler-trap calendar is generated on request.
@@ -24,7 +30,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from govinspect.demo.model import Network, origin
+from govinspect.demo.model import IPV6_LOOPBACK, Network, origin
 
 NOT_FOUND = (
     b"<html><head><title>404 Not Found</title></head><body>"
@@ -46,7 +52,8 @@ class DemoServerError(RuntimeError):
 
 
 def _port_free(ip: str, port: int) -> bool:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+    family = socket.AF_INET6 if ":" in ip else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as s:
         s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             s.bind((ip, port))
@@ -55,19 +62,38 @@ def _port_free(ip: str, port: int) -> bool:
     return True
 
 
-def choose_port(preferred: int = 80, ip: str = "127.0.0.2", avoid: tuple[int, ...] = ()) -> int:
+def ipv6_loopback_available() -> bool:
+    """Whether this machine can listen on the IPv6 loopback ``::1`` (no IPv6 stack, or IPv6
+    disabled, in some containers)."""
+    try:
+        with socket.socket(socket.AF_INET6, socket.SOCK_STREAM) as s:
+            s.bind((IPV6_LOOPBACK, 0))
+    except OSError:
+        return False
+    return True
+
+
+def choose_port(preferred: int = 80, ip: str = "127.0.0.2", avoid: tuple[int, ...] = (),
+                ipv6: bool = False) -> int:
     """``preferred`` when it can be bound on the loopback, else a free high port; never one
     of ``avoid`` (the HTTP port, when choosing the HTTPS one: ``choose_port(443, avoid=(p,))``).
+    ``ipv6``: the port must also be free on ``::1`` (the HTTP port of an ``ipv6`` network).
 
     Build the network with the result (absolute URLs in pages carry the port)."""
-    if preferred not in avoid and _port_free(ip, preferred):
+
+    def free(port: int) -> bool:
+        return port not in avoid and _port_free(ip, port) and (
+            not ipv6 or _port_free(IPV6_LOOPBACK, port))
+
+    if free(preferred):
         return preferred
-    while True:
+    for _ in range(100):
         with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
             s.bind((ip, 0))
             port = s.getsockname()[1]
-        if port not in avoid:
+        if free(port):
             return port
+    raise DemoServerError(f"无法在 {ip} 上找到空闲端口")
 
 
 @dataclass
@@ -100,6 +126,10 @@ class _Handler(BaseHTTPRequestHandler):
         net = self.state.net
         asked = (self.headers.get("Host") or "").split(":")[0].lower()
         host = net.aliases.get(asked, asked)
+        if self.server.address_family == socket.AF_INET6 and net.ipv6_of(host) != "ok":
+            # the IPv6 front end does not serve this site: close at once, no answer
+            self.close_connection = True
+            return
         target = self.path
         if target.startswith("http://") or target.startswith("https://"):
             target = "/" + target.split("/", 3)[3] if target.count("/") >= 3 else "/"
@@ -161,6 +191,10 @@ class _Server(ThreadingHTTPServer):
     request_queue_size = 64
 
 
+class _Server6(_Server):
+    address_family = socket.AF_INET6
+
+
 class _TlsServer(_Server):
     """The same server over TLS. The handshake runs in the connection's own thread (wrapping
     the listening socket would run it in the accept loop, where one stalled client blocks
@@ -200,6 +234,9 @@ class DemoServer:
     _servers: list[_Server]
     _threads: list[threading.Thread]
     https_port: int | None = None  # HTTPS is served (net.https_port) on the sites that have it
+    # host → IPv6 address (AAAA) when IPv6 is served ([::1]:port); None: not served
+    resolve6: dict[str, str] | None = None
+    ipv6_note: str | None = None  # why IPv6 is not served although the network plans it
 
     def close(self) -> None:
         for s in self._servers:
@@ -210,8 +247,9 @@ class DemoServer:
 
 
 def start_network(net: Network) -> DemoServer:
-    """Start serving ``net`` on ``net.port`` of every address in its resolve map, and on
-    ``net.https_port`` of every address of a site with HTTPS."""
+    """Start serving ``net`` on ``net.port`` of every address in its resolve map, on
+    ``net.https_port`` of every address of a site with HTTPS, and (``ipv6`` networks) on
+    ``[::1]:net.port``."""
     state = _State(net)
     handler = type("DemoHandler", (_Handler,), {"state": state})
     servers: list[_Server] = []
@@ -238,6 +276,13 @@ def start_network(net: Network) -> DemoServer:
                     tls_server = bind(_TlsServer, site.ip, net.https_port)
                     tls_server.context = contexts[site.host]
                     servers.append(tls_server)
+        ipv6_note = None
+        if net.ipv6:
+            try:
+                servers.append(bind(_Server6, IPV6_LOOPBACK, net.port))
+            except OSError as exc:  # no IPv6 here: serve without it, IPv6 unmeasured
+                ipv6_note = (f"本机无法在 [{IPV6_LOOPBACK}]:{net.port} 上监听（{exc.strerror or exc}），"
+                             f"示例网站群不提供IPv6访问，本轮不检测IPv6改造（W-D29）")
     except BaseException:
         for s in servers:
             s.server_close()
@@ -249,8 +294,10 @@ def start_network(net: Network) -> DemoServer:
         t.start()
         threads.append(t)
     resolve = dict(net.resolve)
+    served6 = net.ipv6 and ipv6_note is None
     return DemoServer(net, net.port, resolve, servers, threads,
-                      https_port=net.https_port if net.tls is not None else None)
+                      https_port=net.https_port if net.tls is not None else None,
+                      resolve6=dict(net.resolve6) if served6 else None, ipv6_note=ipv6_note)
 
 
 @contextlib.contextmanager

@@ -35,9 +35,28 @@ def check_transport(site: SiteRef, facts: TransportFacts, iset=None) -> list[Fin
         if facts.hsts is False:
             add(HTTPS, "G13", "no_hsts", "HTTPS响应未设置HSTS（Strict-Transport-Security）")
     if facts.ipv6 is False:
-        # the prober's own network may lack IPv6: a person confirms
-        add(IPV6, "W-D29", "no_ipv6", "网站首页无法通过IPv6访问", Confidence.SUSPECTED)
+        add(IPV6, "W-D29", "no_ipv6", _ipv6_message(facts), _ipv6_confidence(facts),
+            aaaa=facts.ipv6_aaaa, prober_ipv6=facts.prober_ipv6)
     return out
+
+
+def _ipv6_message(facts: TransportFacts) -> str:
+    if facts.ipv6_aaaa is False:
+        return "网站域名没有AAAA记录，无法通过IPv6访问"
+    if facts.ipv6_aaaa:
+        return "网站域名有AAAA记录，但首页无法通过IPv6访问"
+    return "网站首页无法通过IPv6访问"
+
+
+def _ipv6_confidence(facts: TransportFacts) -> Confidence:
+    """No AAAA record is certain once the probe reached some other site over IPv6 in the same
+    run (its own network has IPv6, so no resolver in its path strips AAAA answers). Everything
+    else stays suspected: without working IPv6 at the probe the lookup or the fetch may fail on
+    its side, and a failed fetch over an existing AAAA record is one try that a transient
+    outage or a broken route between the probe and the site also explains."""
+    if facts.ipv6_aaaa is False and facts.prober_ipv6:
+        return Confidence.CERTAIN
+    return Confidence.SUSPECTED
 
 
 def _cert_message(facts: TransportFacts) -> str:
@@ -83,10 +102,13 @@ IPV6 = register(Rule(
     id="GI-X002",
     title="未完成IPv6改造",
     indicators=("W-D29",),
-    what="依据采集器记录的传输层事实：网站域名没有AAAA记录或首页无法通过IPv6访问时报告。"
-    "检查机器本身的IPv6网络可能不通，结果为疑似。",
+    what="依据采集器记录的传输层事实：网站域名没有AAAA记录，或有AAAA记录但首页无法通过IPv6访问"
+    "时报告（写明是哪一种）。同一轮检查中检查机器已通过IPv6访问到其他网站（本机IPv6网络可用）时，"
+    "没有AAAA记录的结果为确定；其余情况（检查机器的IPv6网络可能不通，或一次访问失败可能是临时"
+    "故障）结果为疑似，由人工确认。",
     why="国家要求政府网站完成IPv6改造，检查指标对未完成的扣1分。",
-    example="dig AAAA www.example.gov.cn 无记录。",
+    example="dig AAAA www.example.gov.cn 无记录；或有AAAA记录，但 curl -6 http://www.example.gov.cn/ "
+    "连接被重置。",
     fix="为网站配置IPv6地址和AAAA记录，或接入支持IPv6的云服务/CDN，并验证首页和主要栏目可访问。",
     basis="W-D29 IPv6改造（国办秘函〔2019〕19号 扣分指标 功能设计）。",
     check=check_transport,
