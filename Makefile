@@ -12,7 +12,7 @@ help:
 	@echo "make test   - 运行全部测试"
 	@echo "make eval   - 对照标注数据计算各规则的准确率和召回率"
 	@echo "make bench  - 运行性能基准"
-	@echo "make serve  - 启动管理后台"
+	@echo "make serve  - 在本机启动检查工作台和管理后台（有 make demo 的结果时打开演示工作目录）"
 
 uv:
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
@@ -32,8 +32,11 @@ eval: sync
 bench: sync
 	$(RUN) python -m bench
 
+# The demo's workspace when `make demo` has made one, else ./govinspect-data (or $GOVINSPECT_WORKSPACE).
+SERVE_WORKSPACE := $(or $(GOVINSPECT_WORKSPACE),$(if $(wildcard govinspect-demo/govinspect.sqlite3),govinspect-demo,govinspect-data))
+
 serve: sync
-	$(RUN) govinspect serve
+	GOVINSPECT_WORKSPACE=$(SERVE_WORKSPACE) $(RUN) govinspect serve
 
 lint: sync
 	$(RUN) ruff check src tests

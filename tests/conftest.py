@@ -24,6 +24,9 @@ def pytest_configure(config) -> None:
         return
     settings.WORKSPACE = _WORKSPACE
     settings.STATIC_ROOT = str(_WORKSPACE / "static")
+    settings.MEDIA_ROOT = str(_WORKSPACE / "media")
+    # Tests create and sign in many users: a cheap hasher (production keeps Django's default).
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     db = settings.DATABASES["default"]
     if db["ENGINE"].endswith("sqlite3"):
         db["NAME"] = str(_WORKSPACE / "govinspect.sqlite3")

@@ -18,6 +18,7 @@ def _register() -> None:
     from govinspect.demo.cli import demo
     from govinspect.extract.cli import extract
     from govinspect.lexicons.cli import check_text_command
+    from govinspect.web.accounts.cli import user
     from govinspect.web.cli import serve
     from govinspect.web.review.cli import review
     from govinspect.web.roster.cli import roster
@@ -25,7 +26,7 @@ def _register() -> None:
     from govinspect.web.rounds.probe_cli import probe
 
     for command in (roster, round_, report, demo, serve, extract, check_text_command,
-                    probe, review):
+                    probe, review, user):
         main.add_command(command)
 
 

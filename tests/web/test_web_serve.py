@@ -1,4 +1,5 @@
-"""`govinspect serve` brings up the admin, styled, on the requested port."""
+"""`govinspect serve` (local development server) brings up the workspace and the admin,
+styled, on the requested port."""
 
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ def _get(url: str) -> tuple[int, str, str]:
 
     opener = urllib.request.build_opener(NoRedirect)
     try:
-        with opener.open(url, timeout=5) as resp:
+        with opener.open(url, timeout=60) as resp:
             return resp.status, resp.headers.get("Location", ""), resp.read().decode("utf-8")
     except urllib.error.HTTPError as err:
         return err.code, err.headers.get("Location", ""), ""
@@ -60,5 +61,9 @@ def test_serve_admin_login_static_and_root_redirect(server):
     status, _, body = _get(base + "/admin/login/")
     assert status == 200 and "govinspect" in body and "csrfmiddlewaretoken" in body
     assert _get(base + "/static/admin/css/base.css")[0] == 200
-    assert _get(base + "/")[:2] == (302, "/admin/")
+    assert _get(base + "/")[:2] == (302, "/login/?next=/")  # the workspace asks to sign in
+    status, _, body = _get(base + "/login/")
+    assert status == 200 and "登录检查工作台" in body
+    assert _get(base + "/static/workspace/workspace.css")[0] == 200
     assert (workspace / "govinspect.sqlite3").is_file()  # migrated into the workspace
+    assert (workspace / "secret_key").stat().st_mode & 0o777 == 0o600  # its own key

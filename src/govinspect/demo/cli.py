@@ -196,3 +196,17 @@ def _run_round(server, out_dir: Path, t: datetime, console, probe_seconds: float
     for path in outcome.files[:1] + outcome.files[-1:] + notice_files:
         console.print(f"已生成 {path}")
     console.print(f"各单位整改清单 {len(outcome.files) - 2} 份：{reports / '整改清单'}")
+    _print_demo_users(console, out_dir)
+
+
+def _print_demo_users(console, out_dir: Path) -> None:
+    """The workspace's demo accounts (for `make serve`)."""
+    from govinspect.web.accounts.services import create_demo_users
+
+    users = create_demo_users()
+    console.print(f"检查工作台：make serve（或 GOVINSPECT_WORKSPACE={out_dir} uv run govinspect "
+                  "serve），浏览器打开 http://127.0.0.1:8000/ ，演示账号：")
+    for u in users:
+        console.print(f"  {u.username} / {u.password}　{u.role.label}（{u.units}）")
+    console.print("填报单位在组织单位发布通报后才能看到本单位的检查结果和整改事项："
+                  f"以 office 登录，在 {DEMO_ROUND} 概况页点击“发布通报并生成整改事项”。")

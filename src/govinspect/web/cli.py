@@ -8,14 +8,18 @@ import click
 @click.option("--reload/--no-reload", default=False, show_default=True,
               help="代码变动时自动重启（开发用）")
 def serve(host: str, port: int, reload: bool) -> None:
-    """启动管理后台（Web 界面），浏览器打开 http://HOST:PORT/admin/ 。"""
+    """在本机启动检查工作台和管理后台（开发用服务器，仅供本机使用；正式部署见 docs/platform.md）。"""
     from govinspect.web.setup import django_setup
 
     django_setup()
+    from django.conf import settings
     from django.core.management import call_command
 
-    click.echo(f"管理后台：http://{host}:{port}/admin/ （按 Ctrl+C 停止）")
-    click.echo("首次使用请先创建管理员账号：uv run django-admin createsuperuser "
-               "--settings=govinspect.web.settings")
+    click.echo(f"工作目录：{settings.WORKSPACE}")
+    click.echo(f"检查工作台：http://{host}:{port}/ 　管理后台：http://{host}:{port}/admin/ "
+               "（按 Ctrl+C 停止）")
+    click.echo("这是开发用服务器，只适合在本机使用；正式部署（gunicorn + 反向代理 + PostgreSQL）"
+               "见 docs/platform.md。")
+    click.echo("首次使用请先创建用户：uv run govinspect user add 用户名 --role office")
     # insecure_serving: the admin's CSS/JS are served by this process (no separate web server).
     call_command("runserver", f"{host}:{port}", use_reloader=reload, insecure_serving=True)

@@ -1,5 +1,7 @@
-"""Django settings. SQLite in the workspace folder by default; PostgreSQL when
-GOVINSPECT_DATABASE_URL is set (e.g. postgres://postgres@127.0.0.1:5432/test)."""
+"""Django settings for the command line, the demo and `govinspect serve` (local use).
+SQLite in the workspace folder by default; PostgreSQL when GOVINSPECT_DATABASE_URL is set
+(e.g. postgres://postgres@127.0.0.1:5432/test). A deployment behind a web server uses
+``govinspect.web.settings_production`` (docs/platform.md)."""
 
 from __future__ import annotations
 
@@ -8,10 +10,13 @@ from pathlib import Path
 
 import dj_database_url
 
+from govinspect.web.secret import lazy_workspace_secret_key
+
 WORKSPACE = Path(os.environ.get("GOVINSPECT_WORKSPACE", "govinspect-data")).resolve()
 
-# A self-hosted tool: the key only signs sessions of this installation. Production sets its own.
-SECRET_KEY = os.environ.get("GOVINSPECT_SECRET_KEY", "govinspect-local-development-key")
+# No built-in key: GOVINSPECT_SECRET_KEY, else the workspace's own (secret.py), created on
+# first use in WORKSPACE/secret_key with mode 0600.
+SECRET_KEY = os.environ.get("GOVINSPECT_SECRET_KEY") or lazy_workspace_secret_key()
 DEBUG = os.environ.get("GOVINSPECT_DEBUG", "") == "1"
 ALLOWED_HOSTS = os.environ.get("GOVINSPECT_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
 
@@ -25,6 +30,10 @@ INSTALLED_APPS = [
     "govinspect.web.roster",
     "govinspect.web.rounds",
     "govinspect.web.review",
+    "govinspect.web.accounts",
+    "govinspect.web.decisions",
+    "govinspect.web.rectify",
+    "govinspect.web.workspace",
 ]
 
 MIDDLEWARE = [
@@ -82,3 +91,12 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = str(WORKSPACE / "static")
+# Files units attach to rectification items: served only through the workspace's scoped views.
+MEDIA_ROOT = str(WORKSPACE / "media")
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
+
+LOGIN_URL = "workspace:login"
+LOGIN_REDIRECT_URL = "workspace:home"
+LOGOUT_REDIRECT_URL = "workspace:login"
+SESSION_COOKIE_AGE = 8 * 3600  # a working day

@@ -75,6 +75,11 @@ def run(name: str, resolve: tuple[str, ...], allow_private: bool, workers: int) 
         collect_round(round_, options, progress=progress)
     findings = analyse_round(round_)
     click.echo(f"分析完成：{sum(map(len, findings.values()))} 条问题")
+    from govinspect.web.decisions.services import apply_decisions
+
+    applied = apply_decisions(round_)
+    if applied:
+        click.echo(f"已按以往的复核决定处理 {applied} 条问题")
 
 
 @click.command()

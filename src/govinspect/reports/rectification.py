@@ -1,0 +1,89 @@
+"""How findings become the items of a unit's 整改清单 (pure).
+
+One rectification item is one problem of one site or account: the findings of the same rule,
+indicator and deduction item on the same subject of the same unit, with the list of pages
+they were found on. A unit that misses the 找错 entry on 334 pages gets one item listing 334
+pages, not 334 rows. The xlsx 整改清单 and the workspace's rectification items both group
+with ``group_findings`` so the two always agree.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+
+from govinspect.core.types import Finding
+
+
+@dataclass(frozen=True, order=True)
+class GroupKey:
+    """What makes two findings one rectification item."""
+
+    unit: str  # the unit's key as the caller names it (e.g. its database id)
+    subject: str  # 网站标识码 or account 标识码
+    indicator_id: str
+    rule_id: str
+    item: str
+
+    @property
+    def id(self) -> str:
+        """A stable short id of the key (the same problem keeps its id round after round)."""
+        raw = "\x1f".join((self.unit, self.subject, self.indicator_id, self.rule_id, self.item))
+        return hashlib.sha1(raw.encode("utf-8")).hexdigest()[:20]
+
+
+@dataclass(frozen=True)
+class RectificationGroup:
+    key: GroupKey
+    findings: tuple[Finding, ...]  # in the order given
+
+    @property
+    def pages(self) -> tuple[str, ...]:
+        """Where the problem is: each finding's evidence URL once, in the order found."""
+        seen: dict[str, None] = {}
+        for f in self.findings:
+            seen.setdefault(f.evidence.url, None)
+        return tuple(seen)
+
+    @property
+    def parent_pages(self) -> tuple[str, ...]:
+        """The pages the findings' URLs were linked from (broken links, attachments), once each."""
+        seen: dict[str, None] = {}
+        for f in self.findings:
+            if f.evidence.parent_url:
+                seen.setdefault(f.evidence.parent_url, None)
+        return tuple(seen)
+
+    @property
+    def fingerprints(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(f.fingerprint for f in self.findings))
+
+    @property
+    def message(self) -> str:
+        """The first finding's message; with more places, how many."""
+        first = self.findings[0].message
+        n = len(self.pages)
+        return first if n <= 1 else f"{first}（等{n}处）"
+
+
+def group_key(f: Finding, unit: str) -> GroupKey:
+    return GroupKey(unit=unit, subject=f.subject, indicator_id=f.indicator_id,
+                    rule_id=f.rule_id, item=f.item)
+
+
+def group_findings(findings: Iterable[Finding],
+                   unit_of: Mapping[str, str] | Callable[[str], str]
+                   ) -> list[RectificationGroup]:
+    """Group ``findings`` into rectification items, ordered by unit, subject, indicator,
+    rule and item. ``unit_of`` maps a finding's subject code to its unit's key; a subject it
+    does not know is an error (a finding must belong to a unit of the roster)."""
+    lookup = unit_of.__getitem__ if isinstance(unit_of, Mapping) else unit_of
+    groups: dict[GroupKey, list[Finding]] = {}
+    for f in findings:
+        try:
+            unit = lookup(f.subject)
+        except KeyError:
+            raise ValueError(f"问题对象 {f.subject} 不属于名录中的任何单位") from None
+        groups.setdefault(group_key(f, str(unit)), []).append(f)
+    return [RectificationGroup(key, tuple(found)) for key, found in sorted(groups.items())]
