@@ -340,12 +340,17 @@ def finding_flag(request, finding_id: int):
 def review_queue(request, round_id: int):
     round_ = request.scope.get_round(round_id)
     queue = decisions.review_queue(round_)
+    rules = sorted({f.rule_id for f in queue})
+    rule = request.GET.get("rule", "")
+    if rule:  # many alike: one rule at a time, then select all and decide once
+        queue = [f for f in queue if f.rule_id == rule]
+    page = Paginator(queue, PAGE_SIZE).get_page(request.GET.get("page"))
     flagged = {f.finding_id: f for f in
-               Flag.objects.filter(finding__in=queue, resolved_by__isnull=True)}
-    rows = [(f, flagged.get(f.pk)) for f in queue]
-    form = BulkDecisionForm(choices=[(f.pk, f.pk) for f in queue])
+               Flag.objects.filter(finding__in=[f.pk for f in page], resolved_by__isnull=True)}
+    rows = [(f, flagged.get(f.pk)) for f in page]
     return render(request, "workspace/review.html", {
-        "round": round_, "rows": rows, "form": form,
+        "round": round_, "rows": rows, "page": page, "rules": rules, "rule": rule,
+        "total": len(queue), "form": BulkDecisionForm(),
         "published": decisions.is_published(round_)})
 
 
@@ -353,10 +358,16 @@ def review_queue(request, round_id: int):
 def review_decide(request, round_id: int):
     scope = request.scope
     round_ = scope.get_round(round_id)
-    ids = [int(x) for x in request.POST.getlist("findings") if x.isdigit()]
+    if request.POST.get("all") == "1":  # every finding of the queue (of the chosen rule)
+        rule = request.POST.get("rule", "")
+        ids = [f.pk for f in decisions.review_queue(round_) if not rule or f.rule_id == rule]
+    else:
+        ids = [int(x) for x in request.POST.getlist("findings") if x.isdigit()]
     chosen = list(scope.findings().filter(round=round_, pk__in=ids)
                   .select_related("round", "site", "account"))
-    form = BulkDecisionForm(request.POST, choices=[(f.pk, f.pk) for f in chosen])
+    data = request.POST.copy()
+    data.setlist("findings", [str(f.pk) for f in chosen])
+    form = BulkDecisionForm(data, choices=[(f.pk, f.pk) for f in chosen])
     if not form.is_valid():
         messages.error(request, _form_errors(form) or "请选择要复核的问题")
         return redirect("workspace:review", round_id=round_.pk)
