@@ -16,6 +16,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 
 from govinspect.indicators.sets import IndicatorSetError, load_indicator_set
@@ -293,8 +294,12 @@ def finding_capture(request, finding_id: int):
 # ── review (复核) ────────────────────────────────────────────────────────────────────────
 
 def _back(request, fallback: str) -> str:
+    """Where to go after a form: the posted ``next`` when it stays on this site."""
     target = request.POST.get("next", "")
-    return target if target.startswith("/") and not target.startswith("//") else fallback
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                                  require_https=request.is_secure()):
+        return target
+    return fallback
 
 
 @workspace_view(REVIEWERS, methods=("POST",))
