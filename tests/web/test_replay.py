@@ -117,3 +117,21 @@ def test_real_government_pages_replay_inert_with_their_text():
         kept = lxml_html.document_fromstring(html).text_content()
         for word in words[:50]:
             assert word in kept, f"{path.name}: lost {word!r}"
+
+
+def test_masked_number_and_hidden_block_are_found_on_the_page():
+    page = ("<html><body><p>拟聘用人员：钱德成，身份证号码：341122199001011234，大学本科学历。</p>"
+            '<div style="display:none;position:absolute;left:-9999px">'
+            '<a href="http://casino.example/">永利娱乐</a><a href="http://bet.example/">体育投注</a>'
+            "</div></body></html>")
+    # a privacy finding's context masks the number it found
+    html, hit = sanitise(page, "http://a.gov.cn/", needle="3411**********1234")
+    assert hit and f'<mark id="{HIT_ID}">341122199001011234</mark>' in html
+    # a dark-link finding's context is the hidden block's markup: the block is marked and shown
+    markup = ('<div style="display:none"><a href="http://casino.example/">永利娱乐</a>'
+              '<a href="http://bet.example/">体育投注</a></div>')
+    html, hit = sanitise(page, "http://a.gov.cn/", needle=markup)
+    root = lxml_html.document_fromstring(html)
+    assert hit and root.get_element_by_id(HIT_ID).tag == "div"
+    assert ":has(#govinspect-hit)" in html and "display:revert!important" in html
+    assert not sanitise(page, "http://a.gov.cn/", needle="****")[1]

@@ -205,8 +205,9 @@ def _print_demo_users(console, out_dir: Path) -> None:
 
     users = create_demo_users()
     console.print(f"检查工作台：make serve（或 GOVINSPECT_WORKSPACE={out_dir} uv run govinspect "
-                  "serve），浏览器打开 http://127.0.0.1:8000/ ，演示账号：")
+                  "serve），浏览器打开 http://127.0.0.1:8000/ ，演示账号：", soft_wrap=True)
     for u in users:
         console.print(f"  {u.username} / {u.password}　{u.role.label}（{u.units}）")
     console.print("填报单位在组织单位发布通报后才能看到本单位的检查结果和整改事项："
-                  f"以 office 登录，在 {DEMO_ROUND} 概况页点击“发布通报并生成整改事项”。")
+                  f"以 office 登录，在 {DEMO_ROUND} 概况页点击“发布通报并生成整改事项”。",
+                  soft_wrap=True)

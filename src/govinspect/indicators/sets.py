@@ -126,9 +126,14 @@ def _deep_merge(base: dict, override: dict) -> dict:
     return merged
 
 
+# libyaml's safe loader when PyYAML has it: the same documents, parsed ~10x faster (every
+# scoring of a round — a workspace page too — reads the set).
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def _parse(text: str, where: str) -> dict:
     try:
-        data = yaml.safe_load(text) or {}
+        data = yaml.load(text, Loader=_SAFE_LOADER) or {}  # noqa: S506 — a safe loader
     except yaml.YAMLError as exc:
         raise IndicatorSetError(f"指标体系文件 {where} 不是有效的 YAML：{exc}") from exc
     if not isinstance(data, dict):

@@ -40,7 +40,12 @@ _URL_ATTRS = {"src", "srcset", "lowsrc", "dynsrc", "background", "poster", "data
               "ping", "action", "formaction", "manifest", "xlink:href", "longdesc", "cite",
               "{http://www.w3.org/1999/xlink}href"}
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
+# The mark, and the hidden block around it made visible (a dark link's display:none or
+# off-screen container is the evidence itself).
 _HIT_STYLE = (f"#{HIT_ID},.{HIT_ID}{{outline:3px solid #c00;background:#ff0;color:#000}}"
+              f":has(#{HIT_ID}),#{HIT_ID}{{display:revert!important;"
+              "visibility:visible!important;position:static!important;opacity:1!important;"
+              "clip:auto!important;height:auto!important;width:auto!important}"
               "a[data-href]{cursor:not-allowed}")
 
 Resource = Callable[[str], tuple[str, bytes] | None]
@@ -129,11 +134,29 @@ def _remove_keep_tail(el) -> None:
     parent.remove(el)
 
 
+def _needle_pattern(needle: str) -> re.Pattern:
+    """What to look for: the text itself; a masked number as the context shows it
+    (3411**********113X) matches the digits on the page; markup (a dark link's hidden block)
+    matches its text."""
+    if "<" in needle and ">" in needle:
+        try:
+            needle = lxml_html.fragment_fromstring(needle, create_parent="div").text_content()
+        except (etree.ParserError, ValueError):
+            pass
+    parts = [re.escape(p) for p in re.split(r"\*+", needle.strip())]
+    stars = [len(m) for m in re.findall(r"\*+", needle.strip())]
+    pattern = parts[0]
+    for n, part in zip(stars, parts[1:], strict=True):
+        pattern += rf"[0-9A-Za-z*]{{{n}}}" + part
+    return re.compile(pattern)
+
+
 def _mark_text(root, needle: str) -> bool:
     """Wrap the first occurrence of ``needle`` inside one text node in <mark id=HIT_ID>; when
     the text runs across elements (<b>, <span> …), mark the innermost element holding it."""
-    if not needle.strip():
+    if not needle.strip("* \t\n"):
         return False
+    pattern = _needle_pattern(needle)
     body = root.find("body")
     body = body if body is not None else root
     for el in body.iter():
@@ -141,27 +164,27 @@ def _mark_text(root, needle: str) -> bool:
             continue
         for where in ("text", "tail"):
             text = getattr(el, where)
-            if not text or needle not in text:
+            found = pattern.search(text) if text else None
+            if found is None:
                 continue
             if where == "tail" and (el is body or el.getparent() is None):
                 continue
-            i = text.index(needle)
             mark = etree.Element("mark", id=HIT_ID)
-            mark.text = needle
-            mark.tail = text[i + len(needle):]
+            mark.text = found.group(0)
+            mark.tail = text[found.end():]
             if where == "text":
-                el.text = text[:i]
+                el.text = text[:found.start()]
                 el.insert(0, mark)
             else:
-                el.tail = text[:i]
+                el.tail = text[:found.start()]
                 el.addnext(mark)
             return True
-    if needle not in body.text_content():
+    if not pattern.search(body.text_content()):
         return False
     holder = body
     while True:
         inner = next((c for c in holder if isinstance(c.tag, str)
-                      and needle in c.text_content()), None)
+                      and pattern.search(c.text_content())), None)
         if inner is None:
             break
         holder = inner
