@@ -523,6 +523,8 @@ def _write_links(out_dir: Path, ledger: Ledger) -> tuple[int, list[dict]]:
                 detail = ledger.detail.get(key)
                 if detail is not None:
                     out["detail"] = detail
+                if detail is not None and cls != "in_site":
+                    # (The site's own pages and attachments record their faults themselves.)
                     faults.setdefault((site, url), {
                         "site_code": site, "url": url, "parent_url": parent, **detail,
                         "kind": detail.get("kind", "link"), "status": status,

@@ -47,7 +47,7 @@ class CollectOptions:
     # markup tags parsed per page (the rest is not parsed: fault ``parse_cut``); both keep the
     # memory of one page bounded whatever a server sends.
     max_links_per_page: int = 20000
-    max_tags_per_page: int = 400_000
+    max_tags_per_page: int = 200_000
     # Link checks need at most this much body (soft-404 / WAF challenge pages).
     check_body_bytes: int = 64 * 1024
     user_agent: str = DEFAULT_USER_AGENT

@@ -214,6 +214,7 @@ def probe_site(site: SiteRef, options: CollectOptions) -> dict[str, Any]:
         "cert_not_after": obs.cert_not_after.isoformat() if obs.cert_not_after else None,
         "hsts_header": obs.hsts_header,
         "http_status": obs.http_status,
+        "http_error": obs.http_error,
         "http_location": obs.http_location,
         "https_status": obs.https_status,
         "https_error": obs.https_error,
