@@ -14,14 +14,12 @@ from __future__ import annotations
 
 import json
 import re
-import ssl
-import threading
-from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
+
+from collect_server import SiteServer
 
 REALPAGES = Path(__file__).resolve().parents[3] / "shared" / "data" / "realpages"
 
@@ -60,72 +58,38 @@ def self_signed(host: str, folder: Path) -> Path:
 
 
 class RealSiteServer:
+    """An HTTPS ``SiteServer`` for one host: ``pages`` (path → bytes), ``fill(path)`` for the
+    paths the corpus lacks (None: 404)."""
+
     def __init__(self, host: str, pages: dict[str, bytes], folder: Path,
                  fill: Callable[[str], bytes | None] | None = None):
-        self.host = host
-        self.pages = pages  # path → bytes
-        self.fill = fill
-        self.hits: Counter[str] = Counter()
-        server = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def _serve(self, body_too: bool) -> None:
-                path = self.path.split("#", 1)[0]
-                server.hits[path] += 1
-                body = server.body(path)
-                status = 200 if body is not None else 404
-                body = body if body is not None else b"<html><title>404</title></html>"
-                self.send_response(status)
-                self.send_header("Content-Type", "text/html; charset=utf-8")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                if body_too:
-                    self.wfile.write(body)
-
-            def do_GET(self) -> None:  # noqa: N802
-                self._serve(True)
-
-            def do_HEAD(self) -> None:  # noqa: N802
-                self._serve(False)
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        class Server(ThreadingHTTPServer):
-            request_queue_size = 256
-            daemon_threads = True
-
-            def handle_error(self, request, client_address) -> None:
-                pass
-
-        self.httpd = Server(("127.0.0.1", 0), Handler)
-        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-        ctx.load_cert_chain(self_signed(host, folder))
-        self.httpd.socket = ctx.wrap_socket(self.httpd.socket, server_side=True)
-        self.port = self.httpd.server_address[1]
+        self.host, self.pages, self.fill = host, pages, fill
+        self.server = SiteServer(tls_cert=str(self_signed(host, folder)))
+        self.server.fallback = self._route
+        self.port = self.server.port
         self._own = re.compile(rb"https://" + re.escape(host.encode()) + rb"(?=[/\"'])")
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
-    def body(self, path: str) -> bytes | None:
+    def _route(self, host: str, path: str) -> tuple[int, dict[str, str], bytes] | None:
+        if host != self.host:
+            return None
         raw = self.pages.get(path)
         if raw is None and self.fill is not None:
             raw = self.fill(path)
         if raw is None:
             return None
-        return self._own.sub(f"https://{self.host}:{self.port}".encode(), raw)
+        return 200, {"Content-Type": "text/html; charset=utf-8"}, \
+            self._own.sub(f"https://{self.host}:{self.port}".encode(), raw)
 
     def url(self, path: str) -> str:
         return f"https://{self.host}:{self.port}{path}"
 
     def __enter__(self) -> RealSiteServer:
-        self.thread.start()
+        self.server.thread.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        self.server.httpd.shutdown()
+        self.server.httpd.server_close()
 
 
 def by_path(pages: dict[str, tuple[str, bytes]]) -> dict[str, bytes]:
