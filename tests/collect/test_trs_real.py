@@ -90,5 +90,6 @@ def test_a_real_trs_site_crawled_every_linked_article_no_trap(tmp_path):
     missing = sorted(u for k, u in linked.items() if k not in captured)
     assert missing == [], missing[:10]  # every in-site page the site links was fetched
     articles = [r for r in captured.values() if ARTICLE.search(r["url"])]
+    print(f"TRS crawl: {len(captured)} pages, {len({r['url'] for r in articles})} articles")
     assert len({r["url"] for r in articles}) > 100
     assert all(r["status"] == 200 for r in articles)
