@@ -16,7 +16,7 @@ import pytest
 from collect_server import SiteServer
 
 from govinspect.collect.classify import is_forbidden_ip, may_connect, numeric_ip
-from govinspect.collect.crawl import sites_to_json
+from govinspect.collect.crawl import roster_hosts, sites_to_json
 from govinspect.collect.options import CollectOptions
 from govinspect.collect.store import read_capture_lines, read_faults, read_link_checks
 from govinspect.core.types import SiteKind, SiteRef
@@ -37,6 +37,14 @@ def test_numeric_host_forms_pure():
     assert may_connect("www.intra.gov.cn", "10.0.0.5", False, {"www.intra.gov.cn"})
     assert not may_connect("evil.example.com", "10.0.0.5", False, {"www.intra.gov.cn"})
     assert may_connect("x", "10.0.0.5", True) and may_connect("x", "36.112.1.1", False)
+
+
+def test_roster_hosts_are_every_site_host_with_its_www_twin():
+    sites = [SiteRef("1", "a", "http://shishi.gov.cn/", SiteKind.PORTAL,
+                     ("shishi.gov.cn", "www.fgw.shishi.gov.cn")),
+             SiteRef("2", "b", "http://127.0.0.1:8080/", SiteKind.PORTAL, ("127.0.0.1",))]
+    assert roster_hosts(sites) == ["127.0.0.1", "fgw.shishi.gov.cn", "shishi.gov.cn",
+                                   "www.fgw.shishi.gov.cn", "www.shishi.gov.cn"]
 
 
 def _pages(srv: SiteServer, host: str, targets: dict[str, str]) -> None:

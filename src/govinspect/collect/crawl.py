@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from govinspect.collect.classify import numeric_ip
 from govinspect.collect.ledger import Ledger
 from govinspect.collect.options import (
     CollectOptions,
@@ -222,9 +223,14 @@ def sites_to_json(sites: list[SiteRef]) -> str:
 
 
 def roster_hosts(sites: list[SiteRef]) -> list[str]:
-    """Every host of every site (homepage host and declared aliases), lower case, sorted."""
-    return sorted({h.lower() for s in sites
-                   for h in (s.hosts or (urlsplit(s.homepage).hostname or "",)) if h})
+    """Every host of every site (homepage host and declared aliases) and its ``www.`` twin
+    (``shishi.gov.cn`` ↔ ``www.shishi.gov.cn``: the commonest redirect of a homepage, rarely
+    declared), lower case, sorted."""
+    hosts = {h.lower().rstrip(".") for s in sites
+             for h in (s.hosts or (urlsplit(s.homepage).hostname or "",)) if h}
+    twins = {h[4:] if h.startswith("www.") else f"www.{h}" for h in hosts
+             if not numeric_ip(h) and "." in (h[4:] if h.startswith("www.") else h)}
+    return sorted(hosts | twins)
 
 
 def lock_out_dir(out_dir: Path) -> int:

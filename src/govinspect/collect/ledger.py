@@ -230,7 +230,7 @@ class Ledger:
                     st.summary.homepage_status = None
                     st.summary.homepage_failure = found[1].value if found[1] else None
                     if fault is not None and fault.get("kind") == "offsite_redirect":
-                        _homepage_offsite(st, fault)
+                        homepage_offsite(st, fault)
             elif kind == "fault":
                 self.add_fault(ev[1], ev[2])
             elif kind == "cut":
@@ -308,7 +308,7 @@ class Ledger:
         ))
 
 
-def _homepage_offsite(st: SiteState, fault: dict) -> None:
+def homepage_offsite(st: SiteState, fault: dict) -> None:
     """The homepage redirected out of the roster: no capture, the target recorded."""
     st.summary.homepage_status = fault.get("first_status")
     st.summary.homepage_failure = LinkFailure.OTHER.value

@@ -20,7 +20,7 @@ from govinspect.collect.classify import (
 )
 from govinspect.collect.errors import classify_exception, exception_detail
 from govinspect.collect.html import ParsedPage, declared_charset, decode_body, parse_html
-from govinspect.collect.ledger import Ledger, _homepage_offsite, host_of, url_key
+from govinspect.collect.ledger import Ledger, homepage_offsite, host_of, url_key
 from govinspect.collect.middlewares import DECODED_CUT, OFFSITE, ROLE
 from govinspect.collect.traps import pagination
 from govinspect.core.types import LinkClass, LinkFailure, ResourceKind
@@ -233,6 +233,7 @@ class GovSpider(scrapy.Spider):
                            "kept": len(page.links) + len(page.other_links)})
 
         links: list[list[str]] = []
+        others: list[list[str]] = []
         fingerprint = None
         if html and failure is None and host_of(response.url) in st.hosts:
             pag = pagination(response.url)
@@ -240,8 +241,7 @@ class GovSpider(scrapy.Spider):
                 fingerprint = _fingerprint(page, pag[0])
                 self.ledger.observe(code, response.url, fingerprint)
             yield from self._follow(code, depth, original, page, links, response.url)
-        others = [[o.raw, o.text, o.cls, o.scheme] for o in page.other_links] \
-            if html and host_of(response.url) in st.hosts else []
+            others = [[o.raw, o.text, o.cls, o.scheme] for o in page.other_links]
         warc_file, warc_offset, digest, fetched = meta.get("gi_warc", ("", -1, "", ""))
         capture = {
             "site_code": code, "url": original, "final_url": response.url,
@@ -288,7 +288,7 @@ class GovSpider(scrapy.Spider):
                            checked=True, detail=detail)
         self.ledger.page_failed(code, key, fault=fault)
         if fault["homepage"]:
-            _homepage_offsite(st, fault)
+            homepage_offsite(st, fault)
 
     def _follow(self, code: str, depth: int, parent: str, page: ParsedPage,
                 links: list[list[str]], referer: str) -> Iterator[scrapy.Request]:
@@ -350,7 +350,7 @@ class GovSpider(scrapy.Spider):
             fault.update(kind="offsite_redirect", target=request.meta[OFFSITE], status=None)
         self.ledger.page_failed(code, key, fault=fault)
         if fault["kind"] == "offsite_redirect" and key == url_key(st.site.homepage):
-            _homepage_offsite(st, fault)
+            homepage_offsite(st, fault)
             return
         if key == url_key(st.site.homepage):
             st.summary.homepage_status, st.summary.homepage_failure = None, cls.value
