@@ -73,7 +73,6 @@ class Ledger:
         self._last_emit = 0.0
         # Durable event sink (resume); set by the crawl, None in pure use.
         self.journal: Callable[[list], None] | None = None
-        self.resumed = False
         # Resume: frontier pages already archived → (WARC path, offset, url), parsed not fetched
         self.replay: dict[str, tuple] = {}
         # Link targets to fetch again on resume: key → (url, site code, archived attachment?)
@@ -192,7 +191,6 @@ class Ledger:
         its capture lines, its link lines (one per page: [site, parent, [[url, key, text, cls,
         kind] …], other links]) and its attachment lines, all already cut back to their last
         complete line."""
-        self.resumed = True
         wanted: dict[str, tuple[str, str, int, str | None]] = {}
         for ev in events:
             kind = ev[0]
