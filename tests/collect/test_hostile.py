@@ -21,6 +21,7 @@ from collections import Counter
 import pytest
 from hostile_server import HostileServer, gzip_bomb, gzip_members
 from proctree import PeakTreeRss
+from warcio.archiveiterator import ArchiveIterator
 
 from govinspect.collect.crawl import sites_to_json
 from govinspect.collect.options import CollectOptions
@@ -145,6 +146,13 @@ def test_collect_against_a_hostile_server_records_every_fault(hostile, tmp_path)
     assert kinds["empty_html"]["url"].endswith("/blank.html")
     cut = {f["url"].rsplit("/", 1)[1]: f["reason"] for f in faults if f["kind"] == "body_cut"}
     assert cut["bomb.html"] == "decoded_cap"  # the gzip bomb stops at the cap
+    # A page fault's evidence is its capture's WARC record (renamed with the worker's files)
+    bomb = next(f for f in faults if f["kind"] == "body_cut" and f["url"].endswith("bomb.html"))
+    with open(out / "warc" / bomb["warc_file"], "rb") as fh:
+        fh.seek(bomb["warc_offset"])
+        record = next(iter(ArchiveIterator(fh)))
+        assert record.rec_headers.get_header("WARC-Target-URI") == bomb["url"]
+        assert len(record.content_stream().read(1 << 20)) == 1 << 20  # read back capped
     assert kinds["links_cut"]["url"].endswith("/links.html")
     assert kinds["parse_cut"]["url"].endswith("/links.html")
     assert kinds["non_http_redirect"]["target"] == "file:///etc/passwd"
