@@ -24,6 +24,10 @@ import threading
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "collect"))
+
+from proctree import tree_rss_mb  # noqa: E402
+
 from govinspect.collect.crawl import sites_to_json
 from govinspect.collect.options import CollectOptions
 from govinspect.core.types import SiteKind, SiteRef
@@ -137,22 +141,6 @@ SERVER_CPU: list[float] = []
 TREE_RSS: list[float] = []  # peak summed RSS (MB) of each child and its descendants
 
 
-def _tree_rss_mb(root: int) -> float:
-    """RSS of ``root`` and all its descendants (worker processes), from /proc."""
-    total, todo = 0, [root]
-    while todo:
-        pid = todo.pop()
-        try:
-            status = Path(f"/proc/{pid}/status").read_text()
-            total += int(status.split("VmRSS:")[1].split()[0]) if "VmRSS:" in status else 0
-            for task in os.listdir(f"/proc/{pid}/task"):
-                todo += [int(c) for c in
-                         Path(f"/proc/{pid}/task/{task}/children").read_text().split()]
-        except (OSError, ValueError):
-            continue
-    return total / 1024
-
-
 def run_child(cmd: list[str], sample: list | None = None) -> tuple[float, float, float]:
     """(wall s, CPU s, peak RSS MB of the largest process) of a child process (wait4
     rusage: its CPU includes its workers'); the summed peak of its process tree goes to
@@ -165,7 +153,7 @@ def run_child(cmd: list[str], sample: list | None = None) -> tuple[float, float,
     def watch():
         last = 0.0
         while proc.poll() is None:
-            total = _tree_rss_mb(proc.pid)
+            total = tree_rss_mb(proc.pid)
             peak[0] = max(peak[0], total)
             now = time.monotonic() - t0
             if sample is not None and now - last >= 2:

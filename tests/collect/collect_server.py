@@ -21,8 +21,12 @@ class _Server(ThreadingHTTPServer):
 
 
 class SiteServer:
-    def __init__(self) -> None:
+    """``routes[(host, path)]``; ``fallback(host, path)`` answers the paths without a route
+    (None: 404); with ``tls_cert`` (a PEM with the key) the server speaks HTTPS."""
+
+    def __init__(self, tls_cert: str | None = None) -> None:
         self.routes: dict[tuple[str, str], Route] = {}
+        self.fallback: Callable[[str, str], Route | None] | None = None
         self.hits: Counter[tuple[str, str, str]] = Counter()
         self._lock = threading.Lock()
         server = self
@@ -40,6 +44,8 @@ class SiteServer:
                 with server._lock:
                     server.hits[(self.command, host, path)] += 1
                 route = server.routes.get((host, path))
+                if route is None and server.fallback is not None:
+                    route = server.fallback(host, path)
                 if route is None:
                     status, headers, body = 404, {"Content-Type": "text/html; charset=utf-8"}, \
                         b"<html><head><title>404 Not Found</title></head><body>404</body></html>"
@@ -66,6 +72,12 @@ class SiteServer:
 
         self.httpd = _Server(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True
+        if tls_cert is not None:
+            import ssl
+
+            ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            ctx.load_cert_chain(tls_cert)
+            self.httpd.socket = ctx.wrap_socket(self.httpd.socket, server_side=True)
         self.port = self.httpd.server_address[1]
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 

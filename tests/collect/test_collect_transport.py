@@ -263,14 +263,17 @@ def test_trap_patterns_pure():
     assert calendar_date("http://h/c/?year=2031&month=4")[1].isoformat() == "2031-04-01"
     assert calendar_date("http://h/news/?id=2024") is None
     assert pagination("http://h/list/index_37.html") == ("h/list/index_*.html", 37)
-    assert pagination("http://h/art/t20240501_123.html")[1] == 123  # an article id looks alike…
+    # Document ids are no page numbers (tests/collect/test_traps.py has the rest)
+    assert pagination("http://h/art/t20240501_123.html") is None
     g = TrapGuard(datetime(2026, 5, 1).date(), max_pagination=50)
-    assert g.allow("http://h/art/t20240501_12.html")  # …but is only cut above max_pagination
-    assert not g.allow("http://h/list/?page=51")
+    assert g.allow("http://h/list/?page=50", text="50")
+    assert not g.allow("http://h/list/?page=51", text="下一页")  # step by step past the bound
+    assert g.allow("http://h/l/?pn=7", text="7")
     g.observe("http://h/l/?pn=7", "same")
-    assert g.allow("http://h/l/?pn=8")
+    assert g.allow("http://h/l/?pn=8", text="8")
     g.observe("http://h/l/?pn=8", "same")
-    assert not g.allow("http://h/l/?pn=9")
+    assert not g.allow("http://h/l/?pn=9", text="下一页")
+    assert g.allow("http://h/l/?pn=9", text="关于做好2026年政务公开工作的通知")  # content
     assert [t["kind"] for t in g.report()] == ["pagination", "pagination"]
 
 

@@ -40,9 +40,44 @@ def is_ip(host: str) -> bool:
 
 
 def is_forbidden_ip(ip: str) -> bool:
-    """Private, loopback, link-local, reserved …: refused unless the round allows it."""
+    """Private, loopback, link-local (the cloud metadata address 169.254.169.254 too),
+    reserved, and IPv4 inside IPv6 (::ffff:127.0.0.1) …: refused unless the round allows it."""
     addr = ipaddress.ip_address(ip.strip("[]"))
+    mapped = getattr(addr, "ipv4_mapped", None)
+    if mapped is not None and not mapped.is_global:
+        return True
     return not addr.is_global
+
+
+_NUMERIC_HOST = re.compile(r"^[0-9][0-9a-fA-FxX.]*$")
+
+
+def numeric_ip(host: str) -> str | None:
+    """The address a host written as a number stands for, in every form a C resolver accepts
+    (``2130706433``, ``0x7f000001``, ``0177.0.0.1``, ``127.1``, ``[::1]``); None for names."""
+    h = host.strip("[]").rstrip(".")
+    try:
+        return str(ipaddress.ip_address(h))
+    except ValueError:
+        pass
+    if not _NUMERIC_HOST.match(h):
+        return None
+    import socket
+
+    try:
+        return str(ipaddress.IPv4Address(socket.inet_aton(h)))
+    except OSError:
+        return None
+
+
+def may_connect(host: str, ip: str, allow_private: bool,
+                private_hosts: frozenset[str] | set[str] | list[str] = ()) -> bool:
+    """Whether the round may connect to ``ip`` for ``host``: public addresses always; private,
+    loopback, link-local and metadata ones with ``allow_private``, or for a host the roster
+    names in ``private_hosts`` (the name itself: never a redirect to another name)."""
+    if allow_private or not is_forbidden_ip(ip):
+        return True
+    return host.lower().strip("[]").rstrip(".") in private_hosts
 
 
 def link_class(target_host: str, site_hosts: frozenset[str], site_domains: frozenset[str]) -> LinkClass:

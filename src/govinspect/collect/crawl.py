@@ -8,6 +8,7 @@ worker, a test, a round that collects again) uses ``python -m govinspect.collect
 
 from __future__ import annotations
 
+import fcntl
 import json
 import logging
 import os
@@ -17,12 +18,13 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from govinspect.collect.classify import numeric_ip
 from govinspect.collect.ledger import Ledger
 from govinspect.collect.options import (
     CollectOptions,
@@ -58,6 +60,10 @@ LINKS = "links.jsonl"
 SUMMARY = "summary.json"
 RUN = "run.json"  # the run's sites; present from the start, so an unfinished run can resume
 TRANSPORT = "transport.jsonl"
+FAULTS = "faults.jsonl"  # one line per fault met: see _write_faults
+OTHER_LINKS = "links_other.jsonl"  # links that are not HTTP(S) URLs (mailto:, file:, invalid)
+LOCK = ".lock"  # held by the process writing the folder (flock; released when it dies)
+LOCK_WAIT_S = 60.0  # a killed run's children may take a moment to die
 
 
 class CollectError(ValueError):
@@ -65,6 +71,9 @@ class CollectError(ValueError):
 
 
 # --- settings ---------------------------------------------------------------------------
+
+ROBOTS_MAX_BYTES = 1 << 20  # robots.txt (Google reads 500 KiB)
+
 
 def build_settings(options: CollectOptions, out_dir: Path) -> dict[str, Any]:
     """The Scrapy settings of a collect run; ``options.scrapy_settings`` wins over these."""
@@ -79,10 +88,14 @@ def build_settings(options: CollectOptions, out_dir: Path) -> dict[str, Any]:
         "AUTOTHROTTLE_ENABLED": options.autothrottle,
         "AUTOTHROTTLE_START_DELAY": max(options.download_delay, 1.0),
         "AUTOTHROTTLE_TARGET_CONCURRENCY": float(options.per_host_concurrency),
+        # Total time of one request (connect, TLS, headers, body): Scrapy cancels the
+        # download when it passes, however slowly the server keeps sending.
         "DOWNLOAD_TIMEOUT": options.timeout_s,
         "DNS_TIMEOUT": options.timeout_s,
-        "DOWNLOAD_MAXSIZE": options.max_download_bytes,
-        "DOWNLOAD_WARNSIZE": options.max_download_bytes,
+        # For requests without a role (robots.txt): pages, attachments and checks are cut at
+        # their own caps instead of failing (CheckBodyCap, CappedCompressionMiddleware).
+        "DOWNLOAD_MAXSIZE": ROBOTS_MAX_BYTES,
+        "DOWNLOAD_WARNSIZE": 0,
         "DOWNLOAD_FAIL_ON_DATALOSS": False,  # keep what a broken server sent, flagged
         "TWISTED_DNS_RESOLVER": f"{pkg}.resolver.GovResolver",
         "RETRY_TIMES": options.retry_times,
@@ -109,6 +122,14 @@ def build_settings(options: CollectOptions, out_dir: Path) -> dict[str, Any]:
             "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
             f"{pkg}.middlewares.BackoffRetryMiddleware": 550,
             f"{pkg}.middlewares.RedirectCycleMiddleware": 650,
+            # Scrapy's redirects, meta refresh and decompression, kept inside the roster and
+            # under the caps (middlewares.py)
+            "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
+            f"{pkg}.middlewares.ScopedRedirectMiddleware": 600,
+            "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
+            f"{pkg}.middlewares.CappedCompressionMiddleware": 590,
+            "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+            f"{pkg}.middlewares.ScopedMetaRefreshMiddleware": 580,
             f"{pkg}.middlewares.WarcMiddleware": 950,
             # Request/response byte counts for the stats we never read: a header walk per hop.
             "scrapy.downloadermiddlewares.stats.DownloaderStats": None,
@@ -139,6 +160,9 @@ def build_settings(options: CollectOptions, out_dir: Path) -> dict[str, Any]:
         "GOVINSPECT_OUT_DIR": str(out_dir),
         "GOVINSPECT_RESOLVE": options.resolve,
         "GOVINSPECT_ALLOW_PRIVATE": options.allow_private,
+        "GOVINSPECT_PRIVATE_HOSTS": list(options.private_hosts),
+        "GOVINSPECT_SCOPE": list(options.roster_hosts or ()),
+        "GOVINSPECT_PAGE_BYTES": options.max_download_bytes,
         "GOVINSPECT_WARC_MAX_BYTES": options.warc_max_bytes,
         "GOVINSPECT_RETRY_BACKOFF": options.retry_backoff_s,
         "GOVINSPECT_RETRY_AFTER_MAX": options.retry_after_max_s,
@@ -198,9 +222,52 @@ def sites_to_json(sites: list[SiteRef]) -> str:
                        for s in sites], ensure_ascii=False, indent=1)
 
 
-def _prepare_out_dir(out_dir: Path, sites: list[SiteRef]) -> dict | None:
+def roster_hosts(sites: list[SiteRef]) -> list[str]:
+    """Every host of every site (homepage host and declared aliases) and its ``www.`` twin
+    (``shishi.gov.cn`` ↔ ``www.shishi.gov.cn``: the commonest redirect of a homepage, rarely
+    declared), lower case, sorted."""
+    hosts = {h.lower().rstrip(".") for s in sites
+             for h in (s.hosts or (urlsplit(s.homepage).hostname or "",)) if h}
+    twins = {h[4:] if h.startswith("www.") else f"www.{h}" for h in hosts
+             if not numeric_ip(h) and "." in (h[4:] if h.startswith("www.") else h)}
+    return sorted(hosts | twins)
+
+
+def lock_out_dir(out_dir: Path) -> int:
+    """Hold ``OUT/.lock`` (flock) for this process: two collects never write one folder, and
+    a resume waits for the children of a killed run to be gone. The descriptor is the lock."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    fd = os.open(out_dir / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+    deadline = time.monotonic() + LOCK_WAIT_S
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return fd
+        except BlockingIOError:
+            if time.monotonic() > deadline:
+                os.close(fd)
+                raise CollectError(f"另一个采集进程正在写入输出目录 {out_dir}；"
+                                   f"请等它结束，或换一个目录") from None
+            time.sleep(0.1)
+
+
+def _seed_journal(out_dir: Path, sites: list[SiteRef]) -> None:
+    """The journal of a fresh run, before the first request: the homepages to fetch. A kill
+    at any moment from here on resumes with them (nothing to resume from is a lost crawl)."""
+    from govinspect.collect.ledger import url_key
+
+    with open(out_dir / JOURNAL, "w", encoding="utf-8") as fh:
+        for site in sites:
+            fh.write(json.dumps(["want", site.code, site.homepage, url_key(site.homepage), 0,
+                                 None, False], ensure_ascii=False) + "\n")
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def _prepare_out_dir(out_dir: Path, sites: list[SiteRef], sharded: bool = False) -> dict | None:
     """Make ``out_dir`` ready. A finished crawl (summary.json) is refused; an unfinished one
-    (run.json without summary.json) is repaired for resuming and its run state returned."""
+    (run.json without summary.json) is repaired for resuming and its run state returned.
+    ``sharded``: the parent of worker processes, whose own files are only merge outputs."""
     out_dir.mkdir(parents=True, exist_ok=True)
     warc = out_dir / "warc"
     run_file = out_dir / RUN
@@ -212,6 +279,10 @@ def _prepare_out_dir(out_dir: Path, sites: list[SiteRef]) -> dict | None:
             raise CollectError(f"输出目录 {out_dir} 中已有采集结果，请换一个空目录")
         for stale in (LINKS_PENDING, LINKS + ".part", ATTACHMENTS, JOURNAL):
             (out_dir / stale).unlink(missing_ok=True)
+        if not sharded:
+            _seed_journal(out_dir, sites)
+        # run.json last: from here on the folder is an unfinished run, resumed by the same
+        # command (before it, a fresh start).
         _atomic_write(run_file, json.dumps({"sites": json.loads(sites_to_json(sites)),
                                             "resumed": 0}, ensure_ascii=False))
         return None
@@ -222,12 +293,24 @@ def _prepare_out_dir(out_dir: Path, sites: list[SiteRef]) -> dict | None:
     if run.get("sites") != json.loads(sites_to_json(sites)):
         raise CollectError(f"输出目录 {out_dir} 中有未完成的采集，但网站清单与本次不同；"
                            f"请使用相同的清单续采，或换一个空目录")
+    if not sharded:
+        _repair_for_resume(out_dir, sites)
+    run["resumed"] = int(run.get("resumed", 0)) + 1
+    _atomic_write(run_file, json.dumps(run, ensure_ascii=False))
+    return run
+
+
+def _repair_for_resume(out_dir: Path, sites: list[SiteRef]) -> None:
+    """Cut what a kill left half-written; drop the link lines of uncommitted pages."""
     # Killed after captures.jsonl was renamed but before summary.json: undo the rename.
     if (out_dir / CAPTURES).exists() and not (out_dir / CAPTURES_PART).exists():
         os.replace(out_dir / CAPTURES, out_dir / CAPTURES_PART)
-    (out_dir / (LINKS + ".part")).unlink(missing_ok=True)
+    for name in (LINKS + ".part", FAULTS + ".part", OTHER_LINKS + ".part"):
+        (out_dir / name).unlink(missing_ok=True)
     for name in (CAPTURES_PART, LINKS_PENDING, ATTACHMENTS, JOURNAL):
         cut_partial_line(out_dir / name)
+    if not (out_dir / JOURNAL).exists() or (out_dir / JOURNAL).stat().st_size == 0:
+        _seed_journal(out_dir, sites)  # a run from before the journal was seeded
     # Link lines of a page whose capture line never made it: that page is fetched again.
     done = {(r["site_code"], r["url"]) for r in _read_lines(out_dir / CAPTURES_PART)}
     pending = out_dir / LINKS_PENDING
@@ -239,11 +322,9 @@ def _prepare_out_dir(out_dir: Path, sites: list[SiteRef]) -> dict | None:
                 if (row[0], row[1]) in done:
                     dst.write(line)
         os.replace(tmp, pending)
+    warc = out_dir / "warc"
     if warc.exists():
         repair_warc(warc)
-    run["resumed"] = int(run.get("resumed", 0)) + 1
-    _atomic_write(run_file, json.dumps(run, ensure_ascii=False))
-    return run
 
 
 def cut_partial_line(path: Path) -> None:
@@ -295,13 +376,29 @@ def collect_sites(
     options = options or CollectOptions()
     out_dir = Path(out_dir)
     _validate(sites)
+    if options.roster_hosts is None:
+        options = replace(options, roster_hosts=roster_hosts(sites))
     if options.workers > 1 and len(sites) > 1:
         from govinspect.collect.shards import collect_sharded
 
-        return collect_sharded(sites, out_dir, options, progress, _prepare_out_dir)
+        lock = lock_out_dir(out_dir)
+        try:
+            return collect_sharded(sites, out_dir, options, progress,
+                                   lambda d, s: _prepare_out_dir(d, s, sharded=True))
+        finally:
+            os.close(lock)
     if _reactor_already_ran():
         raise CollectError("本进程已运行过一次采集（Twisted reactor 不能重启）；"
                            "请改用 python -m govinspect.collect 或 collect_sites_subprocess")
+    lock = lock_out_dir(out_dir)
+    try:
+        return _collect(sites, out_dir, options, progress)
+    finally:
+        os.close(lock)
+
+
+def _collect(sites: list[SiteRef], out_dir: Path, options: CollectOptions,
+             progress: Callable[[ProgressEvent], None] | None) -> CollectSummary:
     run = _prepare_out_dir(out_dir, sites)
 
     from scrapy.crawler import CrawlerProcess
@@ -315,11 +412,10 @@ def collect_sites(
         st.guard.calendar_past_years = options.calendar_past_years
         st.guard.calendar_future_years = options.calendar_future_years
         st.guard.max_pagination = options.max_pagination
+    # A fresh run's journal holds its homepages; an interrupted one's, everything scheduled.
+    ledger.restore(_read_lines(out_dir / JOURNAL), _read_lines(out_dir / CAPTURES_PART),
+                   _read_lines(out_dir / LINKS_PENDING), _read_lines(out_dir / ATTACHMENTS))
     if run is not None:
-        ledger.restore(_read_lines(out_dir / JOURNAL), _read_lines(out_dir / CAPTURES_PART),
-                       _read_lines(out_dir / LINKS_PENDING))
-        for row in _read_lines(out_dir / ATTACHMENTS):
-            ledger.sites[row["site_code"]].summary.attachments += 1
         # Pages fetched and archived but not yet written at the kill: parse them from the
         # WARC instead of fetching them again (the last file: where the kill happened).
         warcs = sorted((out_dir / "warc").glob("govinspect-*.warc.gz"))
@@ -356,7 +452,9 @@ def collect_sites(
 
     for st in ledger.sites.values():
         st.summary.traps = st.guard.report()
+    probe_faults: list[dict] = []
     if options.probe_transport:
+        from govinspect.collect.transport_probe import probe_faults as transport_faults
         from govinspect.collect.transport_probe import probe_sites
 
         facts = probe_sites(sites, options)
@@ -364,16 +462,21 @@ def collect_sites(
             for code, row in facts.items():
                 ledger.sites[code].summary.transport = row["facts"]
                 fh.write(json.dumps({"site_code": code, **row}, ensure_ascii=False) + "\n")
+                probe_faults.extend(transport_faults(code, row))
         os.replace(out_dir / (TRANSPORT + ".part"), out_dir / TRANSPORT)
+    captures = _read_lines(out_dir / CAPTURES_PART)
     if options.probe_search:
+        from govinspect.collect.search_probe import probe_faults as search_faults
         from govinspect.collect.search_probe import summary_of, write_search
 
         # After the crawl, from its captures (the WARC files are closed by now). A crash here
         # leaves the run unfinished: running it again resumes an empty crawl and probes again.
-        for code, row in write_search(out_dir, sites, options,
-                                      _read_lines(out_dir / CAPTURES_PART)).items():
+        for code, row in write_search(out_dir, sites, options, captures).items():
             ledger.sites[code].summary.search = summary_of(row)
-    link_total = _write_links(out_dir, ledger)
+            probe_faults.extend(search_faults(code, row))
+    link_total, link_faults = _write_links(out_dir, ledger)
+    _write_faults(out_dir, ledger, captures, [*link_faults, *probe_faults])
+    del captures
     os.replace(out_dir / CAPTURES_PART, out_dir / CAPTURES)
     writer = getattr(crawler, "govinspect_warc", None)
     summary = CollectSummary(
@@ -397,15 +500,22 @@ def collect_sites(
     return summary
 
 
-def _write_links(out_dir: Path, ledger: Ledger) -> int:
-    """Join every link occurrence with the status of its target → links.jsonl."""
+def _write_links(out_dir: Path, ledger: Ledger) -> tuple[int, list[dict]]:
+    """Join every link occurrence with the status of its target → links.jsonl; the links
+    that are no HTTP(S) URL → links_other.jsonl. Returns the links.jsonl count and one fault
+    per site and target whose status carries a detail (refused by policy, redirect to a
+    non-HTTP scheme or out of the roster)."""
     pending = out_dir / LINKS_PENDING
     part = out_dir / (LINKS + ".part")
+    other_part = out_dir / (OTHER_LINKS + ".part")
     total = 0
+    faults: dict[tuple[str, str], dict] = {}
     with open(pending, encoding="utf-8") as src, \
-            open(part, "w", encoding="utf-8", buffering=1 << 20) as dst:
+            open(part, "w", encoding="utf-8", buffering=1 << 20) as dst, \
+            open(other_part, "w", encoding="utf-8", buffering=1 << 16) as other:
         for line in src:
-            site, parent, page_links = json.loads(line)
+            row = json.loads(line)
+            site, parent, page_links = row[0], row[1], row[2]
             summary = ledger.sites[site].summary
             for url, key, text, cls, kind in page_links:
                 found = ledger.status.get(key)
@@ -413,11 +523,19 @@ def _write_links(out_dir: Path, ledger: Ledger) -> int:
                     summary.unchecked_links += 1
                     continue
                 status, failure = found
-                dst.write(json.dumps({
-                    "site_code": site, "parent_url": parent, "url": url, "text": text,
-                    "link_class": cls, "resource_kind": kind, "status": status,
-                    "failure": failure.value if failure else None,
-                }, ensure_ascii=False))
+                out = {"site_code": site, "parent_url": parent, "url": url, "text": text,
+                       "link_class": cls, "resource_kind": kind, "status": status,
+                       "failure": failure.value if failure else None}
+                detail = ledger.detail.get(key)
+                if detail is not None:
+                    out["detail"] = detail
+                if detail is not None and cls != "in_site":
+                    # (The site's own pages and attachments record their faults themselves.)
+                    faults.setdefault((site, url), {
+                        "site_code": site, "url": url, "parent_url": parent, **detail,
+                        "kind": detail.get("kind", "link"), "status": status,
+                        "failure": failure.value if failure else None})
+                dst.write(json.dumps(out, ensure_ascii=False))
                 dst.write("\n")
                 total += 1
                 summary.link_checks += 1
@@ -425,8 +543,51 @@ def _write_links(out_dir: Path, ledger: Ledger) -> int:
                     summary.blocked_links += 1
                 elif failure is not None:
                     summary.broken_links += 1
+            for raw, text, cls, scheme in (row[3] if len(row) > 3 else ()):
+                other.write(json.dumps({"site_code": site, "parent_url": parent, "url": raw,
+                                        "text": text, "link_class": cls, "scheme": scheme},
+                                       ensure_ascii=False) + "\n")
+                if cls == "invalid":
+                    faults.setdefault((site, raw), {
+                        "site_code": site, "kind": "invalid_link", "url": raw,
+                        "parent_url": parent})
+    os.replace(other_part, out_dir / OTHER_LINKS)
     os.replace(part, out_dir / LINKS)
-    return total
+    return total, list(faults.values())
+
+
+def _write_faults(out_dir: Path, ledger: Ledger, captures: list[dict],
+                  extra: list[dict]) -> None:
+    """faults.jsonl: one line per fault met, ``{"site_code", "kind", "url", …}`` (kinds in
+    docs/collect.md): the page-level ones from the capture lines (with the capture's WARC
+    reference), failed and offsite pages from the ledger, link targets and probes from
+    ``extra``. Written whole at the end (a resume writes it again)."""
+    rows: list[dict] = []
+    for cap in captures:
+        for fault in cap.get("faults") or ():
+            rows.append({"site_code": cap["site_code"], "url": cap["url"], **fault,
+                         "warc_file": cap["warc_file"], "warc_offset": cap["warc_offset"]})
+    rows.extend(ledger.faults.values())
+    rows.extend(extra)
+    part = out_dir / (FAULTS + ".part")
+    with open(part, "w", encoding="utf-8") as fh:
+        for row in rows:
+            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+            st = ledger.sites.get(row["site_code"])
+            if st is not None:
+                st.summary.faults += 1
+                st.fault_kinds[row["kind"]] = st.fault_kinds.get(row["kind"], 0) + 1
+    os.replace(part, out_dir / FAULTS)
+
+
+FAULT_NAMES = {  # zh-hans, for the notes
+    "page_failed": "页面无法获取", "offsite_redirect": "跳转到名单以外的网站",
+    "non_http_redirect": "跳转到非网页地址", "invalid_redirect": "跳转地址无效",
+    "policy_refused": "指向内网或保留地址（已拒绝访问）", "invalid_link": "链接地址无效",
+    "body_cut": "内容过大或不完整（已截断）", "empty_html": "空白网页", "parse_cut": "标签过多（未全部解析）",
+    "links_cut": "链接过多（未全部记录）", "transport_probe": "传输安全检测异常",
+    "search_probe": "站内搜索检测异常",
+}
 
 
 def _notes(ledger: Ledger) -> list[str]:
@@ -445,6 +606,11 @@ def _notes(ledger: Ledger) -> list[str]:
             notes.append(f"{name}首页无法正常访问（{s.homepage_failure}）")
         if s.unchecked_links:
             notes.append(f"{name}有 {s.unchecked_links} 处链接未检查（超出采集上限）")
+        if s.homepage_redirect:
+            notes.append(f"{name}首页跳转到名单以外的网站 {s.homepage_redirect}，未作为本站首页采集")
+        if st.fault_kinds:
+            parts = "，".join(f"{FAULT_NAMES.get(k, k)} {n}" for k, n in sorted(st.fault_kinds.items()))
+            notes.append(f"{name}采集中记录异常 {s.faults} 项（{parts}），详见 {FAULTS}")
         for trap in s.traps:
             kind = {"calendar": "日历", "session": "会话标识", "pagination": "无尽翻页"}.get(
                 trap["kind"], trap["kind"])

@@ -69,3 +69,14 @@ def classify_exception(exc: BaseException, host: str | None = None) -> LinkFailu
     if "refused" in text:
         return LinkFailure.REFUSED
     return LinkFailure.OTHER
+
+
+def exception_detail(exc: BaseException, host: str | None = None) -> dict | None:
+    """What a failure class alone does not say: a refusal by policy (a private, loopback,
+    link-local or metadata address the round may not touch) names the host refused."""
+    chain = _chain(exc)
+    refused = next((e for e in chain if isinstance(e, AddressRefused)), None)
+    if refused is not None or (host and host in REFUSED_HOSTS):
+        return {"kind": "policy_refused", "target": host or "",
+                "reason": str(refused)[:200] if refused else "private or reserved address"}
+    return None

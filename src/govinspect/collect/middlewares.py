@@ -3,8 +3,10 @@
 Downloader middleware order (process_response runs from the highest number down):
 950 ``WarcMiddleware`` sees every hop raw (before decompression and redirects) and writes it;
 650 ``RedirectCycleMiddleware`` stops a redirect chain that returns to a URL it visited;
-600 Scrapy's RedirectMiddleware; 550 ``BackoffRetryMiddleware`` (Scrapy's, with backoff and
-Retry-After)."""
+600 ``ScopedRedirectMiddleware`` (Scrapy's, keeping archived requests inside the roster);
+590 ``CappedCompressionMiddleware`` (Scrapy's decompression, cut at the role's cap instead of
+failing); 580 ``ScopedMetaRefreshMiddleware``; 550 ``BackoffRetryMiddleware`` (Scrapy's, with
+backoff and Retry-After)."""
 
 from __future__ import annotations
 
@@ -19,6 +21,8 @@ from urllib.parse import urljoin, urlsplit
 from scrapy import signals
 from scrapy.core.downloader import Downloader, Slot
 from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler
+from scrapy.downloadermiddlewares.httpcompression import HttpCompressionMiddleware
+from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware, RedirectMiddleware
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import StopDownload
 from scrapy.utils.asyncio import call_later
@@ -26,13 +30,19 @@ from scrapy.utils.defer import _schedule_coro
 from w3lib.url import safe_url_string
 
 from govinspect.collect.classify import parse_retry_after
+from govinspect.collect.decompress import decode_capped
 from govinspect.collect.errors import RedirectLoop
-from govinspect.collect.ledger import url_key
+from govinspect.collect.ledger import host_of, url_key
 from govinspect.collect.warc import RotatingWarcWriter, now_utc
 
 log = logging.getLogger(__name__)
 
-ROLE = "gi_role"  # "page" (crawled, archived) or "check" (status only)
+# "page" (crawled, archived), "attachment" (archived), "check" (status only) or "offsite"
+# (a page or attachment redirected outside the roster: followed as a status check only)
+ROLE = "gi_role"
+OFFSITE = "gi_offsite"  # meta: the first URL outside the roster of an offsite chain
+STATUS_ONLY = ("check", "offsite")
+DECODED_CUT = "decoded_cut"  # response flag: decompression stopped at the cap
 
 
 def _text_headers(headers: Any) -> list[tuple[str, str]]:
@@ -74,9 +84,11 @@ class WarcMiddleware:
         except ValueError:
             reason = ""
         ip = str(response.ip_address) if response.ip_address is not None else None
+        truncated = "length" if "download_stopped" in response.flags else \
+            "disconnect" if "dataloss" in response.flags else None
         name, offset, digest = self.writer.write_exchange(
             response.url, request.method, req_headers, response.status, reason, resp_headers,
-            response.body, ip, fetched)
+            response.body, ip, fetched, truncated)
         request.meta["gi_warc"] = (name, offset, digest, fetched.isoformat())
         return response
 
@@ -141,26 +153,31 @@ class BackoffRetryMiddleware(RetryMiddleware):
 
 
 class CheckBodyCap:
-    """Extension: a link check never downloads a big body (an archived attachment stops at
-    ``GOVINSPECT_ATTACHMENT_BYTES``). Non-HTML answers stop after the
-    headers; HTML stops after ``GOVINSPECT_CHECK_BODY_BYTES`` (enough for soft-404 and WAF
-    challenge pages). The response arrives normally, flagged ``download_stopped``."""
+    """Extension: no response body grows past its role's cap; the response then arrives
+    normally, flagged ``download_stopped`` (the capture says ``truncated``). A link check
+    (``check``, ``offsite``) never downloads a big body: non-HTML answers stop after the
+    headers, HTML after ``GOVINSPECT_CHECK_BODY_BYTES`` (enough for soft-404 and WAF challenge
+    pages); an archived attachment stops at ``GOVINSPECT_ATTACHMENT_BYTES``, a page at
+    ``DOWNLOAD_MAXSIZE``'s twin ``GOVINSPECT_PAGE_BYTES`` (kept, not failed, as a browser
+    would show it)."""
 
-    def __init__(self, cap: int, attachment_cap: int = 0):
+    def __init__(self, cap: int, attachment_cap: int = 0, page_cap: int = 0):
         self.cap = cap
         self.attachment_cap = attachment_cap
+        self.page_cap = page_cap
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> CheckBodyCap:
-        ext = cls(crawler.settings.getint("GOVINSPECT_CHECK_BODY_BYTES"),
-                  crawler.settings.getint("GOVINSPECT_ATTACHMENT_BYTES"))
+        s = crawler.settings
+        ext = cls(s.getint("GOVINSPECT_CHECK_BODY_BYTES"), s.getint("GOVINSPECT_ATTACHMENT_BYTES"),
+                  s.getint("GOVINSPECT_PAGE_BYTES"))
         crawler.signals.connect(ext.headers_received, signal=signals.headers_received)
         crawler.signals.connect(ext.bytes_received, signal=signals.bytes_received)
         return ext
 
     def headers_received(self, headers: Any, body_length: int, request: Any,
                          **kwargs: Any) -> None:
-        if request.meta.get(ROLE) != "check" or request.method == "HEAD":
+        if request.meta.get(ROLE) not in STATUS_ONLY or request.method == "HEAD":
             return  # HEAD has no body; stopping it would only cost the kept-alive connection
         ctype = (headers.get(b"Content-Type") or b"").lower()
         if b"html" not in ctype and b"text/plain" not in ctype:
@@ -168,16 +185,112 @@ class CheckBodyCap:
 
     def bytes_received(self, data: bytes, request: Any, **kwargs: Any) -> None:
         role = request.meta.get(ROLE)
-        if role == "check":
+        if role in STATUS_ONLY:
             cap = self.cap
         elif role == "attachment":
             cap = self.attachment_cap  # archived up to the cap, then flagged truncated
+        elif role == "page":
+            cap = self.page_cap
         else:
+            return
+        if not cap:
             return
         got = request.meta.get("gi_bytes", 0) + len(data)
         request.meta["gi_bytes"] = got
         if got >= cap:
             raise StopDownload(fail=False)
+
+
+def role_cap(settings: Any, role: str | None) -> int:
+    """Bytes a decoded body of this role may have (decompression stops there)."""
+    if role in STATUS_ONLY:
+        # A capped link-check body, decoded: enough for the soft-404 and challenge tests.
+        return 4 * settings.getint("GOVINSPECT_CHECK_BODY_BYTES")
+    if role == "attachment":
+        return settings.getint("GOVINSPECT_ATTACHMENT_BYTES")
+    if role == "page":
+        return settings.getint("GOVINSPECT_PAGE_BYTES")
+    return settings.getint("DOWNLOAD_MAXSIZE")  # robots.txt and anything else
+
+
+class CappedCompressionMiddleware(HttpCompressionMiddleware):
+    """Scrapy's decompression (gzip, deflate, br, zstd), stopped at the request role's cap:
+    the part decoded so far is kept and the response flagged ``decoded_cut`` (Scrapy drops
+    the whole response). A gzip bomb costs at most the cap in memory."""
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> CappedCompressionMiddleware:
+        mw = super().from_crawler(crawler)
+        mw._settings = crawler.settings
+        return mw
+
+    def process_response(self, request: Any, response: Any, spider: Any = None) -> Any:
+        if request.method == "HEAD" or not response.headers.getlist("Content-Encoding"):
+            return response
+        cap = role_cap(self._settings, request.meta.get(ROLE))
+        encodings = response.headers.getlist("Content-Encoding")
+        to_decode, to_keep = self._split_encodings(encodings)
+        body, cut = response.body, False
+        try:
+            for encoding in to_decode:
+                body, was_cut = decode_capped(body, encoding.decode("latin-1"), cap)
+                cut = cut or was_cut
+        except ValueError:
+            return response  # not what it says it is: kept as sent, as Scrapy does
+        from scrapy.http import TextResponse
+        from scrapy.responsetypes import responsetypes
+
+        headers = response.headers.copy()
+        if to_keep:
+            headers[b"Content-Encoding"] = b", ".join(to_keep)
+        else:
+            del headers[b"Content-Encoding"]
+        respcls = responsetypes.from_args(headers=headers, url=response.url, body=body)
+        kwargs: dict[str, Any] = {"body": body, "headers": headers}
+        if issubclass(respcls, TextResponse):
+            kwargs["encoding"] = None
+        if cut:
+            kwargs["flags"] = [*response.flags, DECODED_CUT]
+        return response.replace(cls=respcls, **kwargs)
+
+
+class _Scoped:
+    """Redirects of archived requests (pages, attachments) stay inside the roster: a hop to a
+    host outside it turns the rest of the chain into a status check (``offsite``: not
+    archived, body capped) and the spider records the target as a fault, not a capture."""
+
+    scope: frozenset[str] = frozenset()
+
+    def _redirect(self, redirected: Any, request: Any, reason: Any) -> Any:
+        if request.meta.get(ROLE) in ("page", "attachment") and \
+                host_of(redirected.url) not in self.scope:
+            redirected.meta[ROLE] = "offsite"
+            redirected.meta[OFFSITE] = redirected.url
+        return super()._redirect(redirected, request, reason)  # type: ignore[misc]
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> Any:
+        mw = super().from_crawler(crawler)  # type: ignore[misc]
+        mw.scope = frozenset(h.lower() for h in crawler.settings.getlist("GOVINSPECT_SCOPE"))
+        return mw
+
+    def handle_referer(self, request: Any, response: Any) -> None:
+        # The Referer a browser sends on a redirect: the page that linked (kept), never on an
+        # https → http step. Scrapy's would warn once per run that no RefererMiddleware runs.
+        referer = request.headers.get(b"Referer")
+        if referer and referer.startswith(b"https:") and request.url.startswith("http:"):
+            request.headers.pop(b"Referer", None)
+
+    def _engine_started(self) -> None:
+        pass
+
+
+class ScopedRedirectMiddleware(_Scoped, RedirectMiddleware):
+    pass
+
+
+class ScopedMetaRefreshMiddleware(_Scoped, MetaRefreshMiddleware):
+    pass
 
 
 class PooledHTTP11DownloadHandler(HTTP11DownloadHandler):

@@ -21,15 +21,33 @@ class CollectOptions:
     # transport probe's IPv6 check; the crawl stays on ``resolve``). A host absent here has no
     # AAAA record; None: the closed world says nothing about IPv6 (not measured).
     resolve6: dict[str, str] | None = None
-    # Refuse private, loopback and link-local targets unless the round allows them.
+    # Refuse private, loopback, link-local and metadata targets unless the round allows them
+    # (all of them), or the roster names the host (``private_hosts``: an intranet site whose
+    # name resolves to a private address; only those names, never an IP literal or a name
+    # reached by a redirect that is not in the list).
     allow_private: bool = False
+    private_hosts: list[str] = field(default_factory=list)
+    # Hosts a page or attachment request may be redirected to and still be archived as the
+    # site's capture: every host of every roster site (and its declared aliases). None: the
+    # hosts of the sites collected (collect_sites fills it in before sharding, so every worker
+    # knows the whole roster). A redirect elsewhere is followed as a status check only and
+    # recorded as a fault (``offsite_redirect``).
+    roster_hosts: list[str] | None = None
     per_host_concurrency: int = 2
     download_delay: float = 0.5
     autothrottle: bool = True
     max_pages_per_site: int = 5000
     max_depth: int = 12
+    # Total time of one request (connect, TLS, headers and body: a slow-drip answer ends here)
     timeout_s: float = 15.0
+    # Bytes kept of a page, on the wire and after decompression: the rest is cut (the capture
+    # says ``truncated``; a gzip bomb stops here).
     max_download_bytes: int = 20 * 1024 * 1024
+    # Links recorded per page (the rest are counted, not recorded: fault ``links_cut``) and
+    # markup tags parsed per page (the rest is not parsed: fault ``parse_cut``); both keep the
+    # memory of one page bounded whatever a server sends.
+    max_links_per_page: int = 20000
+    max_tags_per_page: int = 200_000
     # Link checks need at most this much body (soft-404 / WAF challenge pages).
     check_body_bytes: int = 64 * 1024
     user_agent: str = DEFAULT_USER_AGENT
@@ -104,6 +122,7 @@ class SiteSummary:
     homepage: str
     pages: int = 0  # capture records written (final responses of page requests)
     pages_failed: int = 0  # page requests that ended without a response (DNS, timeout …)
+    pages_offsite: int = 0  # page requests redirected out of the roster (not archived)
     link_checks: int = 0  # LinkCheck rows written for this site
     broken_links: int = 0
     blocked_links: int = 0
@@ -114,6 +133,10 @@ class SiteSummary:
     homepage_status: int | None = None
     homepage_failure: str | None = None
     attachments: int = 0  # attachment bodies archived (attachments.jsonl lines)
+    # The homepage redirected to a host outside the roster: the target (not archived as the
+    # site's capture; faults.jsonl has the evidence). None otherwise.
+    homepage_redirect: str | None = None
+    faults: int = 0  # lines of this site in faults.jsonl
     # Crawler traps cut off: [{"kind": "calendar"|"session"|"pagination", "pattern", "cut"}]
     traps: list[dict[str, Any]] = field(default_factory=list)
     # TransportFacts of the homepage host (see transport.py), None when not probed

@@ -63,14 +63,16 @@ class CollectPipeline:
         if "attachment" in item:
             self._files[ATTACHMENTS].write(
                 json.dumps(item["attachment"], ensure_ascii=False) + "\n")
-            keys, status, failure = item["rec"]
-            ledger._log(["rec", keys, status, failure, True])
+            keys, status, failure, detail = item["rec"]
+            ledger._log(["rec", keys, status, failure, True, detail])
             ledger.sites[site].summary.attachments += 1
         else:
             parent = item["parent"]
-            if item["links"]:  # one line per page: [site, parent, [[url, key, text, cls, kind] …]]
-                self._files[LINKS_PENDING].write(
-                    json.dumps([site, parent, item["links"]], ensure_ascii=False) + "\n")
+            # One line per page: [site, parent, [[url, key, text, cls, kind] …],
+            # [[raw, text, cls, scheme] …] (links that are not HTTP(S) URLs)]
+            if item["links"] or item["others"]:
+                self._files[LINKS_PENDING].write(json.dumps(
+                    [site, parent, item["links"], item["others"]], ensure_ascii=False) + "\n")
             self._files[CAPTURES_PART].write(
                 json.dumps(item["capture"], ensure_ascii=False) + "\n")
             ledger.page_done(site, len(item["links"]))

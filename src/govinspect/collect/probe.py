@@ -8,7 +8,8 @@ under our control: with a ``resolve`` map (host → IP) resolution is closed-wor
 host gets its IP, every other host fails as a DNS error without any real DNS query (the demo
 and the tests never reach outside). Private, loopback and reserved addresses are refused
 unless ``allow_private``. The limit (15 s by default) covers the whole visit: resolution,
-connect, TLS, every redirect and reading the page. HTTPS certificates are verified (system CAs,
+connect, TLS, every redirect and reading the page — a server that answers one byte at a time
+is cut off at the limit too (``deadline.Deadline`` shuts the socket down). HTTPS certificates are verified (system CAs,
 plus ``ca_file`` when given: a province's private CA, the demo network's CA): a homepage a
 browser would refuse has not opened.
 """
@@ -25,6 +26,8 @@ from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
 from govinspect import __version__
+from govinspect.collect.deadline import Deadline
+from govinspect.collect.deadline import getaddrinfo as getaddrinfo_within
 from govinspect.core.probes import ProbeOutcome
 
 USER_AGENT = f"govinspect/{__version__} (availability probe; +https://github.com/govinspect)"
@@ -54,17 +57,6 @@ class _Connection(http.client.HTTPConnection):
         pass
 
 
-class _Deadline:
-    def __init__(self, seconds: float):
-        self.end = time.monotonic() + seconds
-
-    def left(self) -> float:
-        remaining = self.end - time.monotonic()
-        if remaining <= 0:
-            raise TimeoutError("total time limit reached")
-        return remaining
-
-
 def _is_ip(host: str) -> bool:
     try:
         ipaddress.ip_address(host)
@@ -78,7 +70,7 @@ def _forbidden(ip: str) -> bool:
 
 
 def resolve_host(host: str, port: int, resolve: dict[str, str] | None,
-                 allow_private: bool) -> str:
+                 allow_private: bool, deadline: Deadline | None = None) -> str:
     """The IP to connect to. Raises socket.gaierror (as DNS does) or _PolicyRefused."""
     key = host.lower().rstrip(".")
     if resolve is not None:
@@ -92,6 +84,8 @@ def resolve_host(host: str, port: int, resolve: dict[str, str] | None,
                 raise socket.gaierror(socket.EAI_NONAME, f"{host}: not in the resolve map")
     elif _is_ip(key):
         ip = key
+    elif deadline is not None:
+        ip = getaddrinfo_within(key, port, deadline, type=socket.SOCK_STREAM)[0][4][0]
     else:
         ip = socket.getaddrinfo(key, port, type=socket.SOCK_STREAM)[0][4][0]
     if not allow_private and _forbidden(ip):
@@ -109,7 +103,7 @@ def _tls_context(ca_file: str | None) -> ssl.SSLContext:
     return context
 
 
-def _get(url: str, deadline: _Deadline, resolve: dict[str, str] | None,
+def _get(url: str, deadline: Deadline, resolve: dict[str, str] | None,
          allow_private: bool, ca_file: str | None = None) -> tuple[int, str | None]:
     """One request without following redirects: (status, Location)."""
     parts = urlsplit(url)
@@ -117,8 +111,9 @@ def _get(url: str, deadline: _Deadline, resolve: dict[str, str] | None,
         raise ValueError(f"not an http(s) URL: {url}")
     host = parts.hostname
     port = parts.port or (443 if parts.scheme == "https" else 80)
-    ip = resolve_host(host, port, resolve, allow_private)
+    ip = resolve_host(host, port, resolve, allow_private, deadline)
     sock = socket.create_connection((ip, port), timeout=deadline.left())
+    deadline.watch(sock)
     try:
         if parts.scheme == "https":
             sock.settimeout(deadline.left())
@@ -142,6 +137,7 @@ def _get(url: str, deadline: _Deadline, resolve: dict[str, str] | None,
             if not chunk:
                 break
             read += len(chunk)
+        deadline.check()  # a body cut off by the deadline has not arrived
         return response.status, response.getheader("Location")
     finally:
         sock.close()
@@ -166,7 +162,7 @@ def visit(url: str, *, timeout_s: float = 15.0, resolve: dict[str, str] | None =
           ca_file: str | None = None) -> Visit:
     """GET ``url`` following redirects, all within ``timeout_s`` seconds."""
     started = time.monotonic()
-    deadline = _Deadline(timeout_s)
+    deadline = Deadline(timeout_s)
     resolve = {k.lower().rstrip("."): v for k, v in resolve.items()} if resolve is not None \
         else None
     current, seen = url, {url}
@@ -189,4 +185,9 @@ def visit(url: str, *, timeout_s: float = 15.0, resolve: dict[str, str] | None =
             return done(ProbeOutcome.OK)
         return done(ProbeOutcome.OTHER, "too many redirects")
     except Exception as exc:  # noqa: BLE001 - every failure of a visit is an outcome class
+        if deadline.expired:  # the socket was shut down under a read: the limit, not the site
+            return done(ProbeOutcome.TIMEOUT,
+                        f"total time limit of {timeout_s:g} s reached ({type(exc).__name__})")
         return done(_classify(exc), f"{type(exc).__name__}: {exc}"[:500])
+    finally:
+        deadline.close()

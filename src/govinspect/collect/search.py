@@ -151,7 +151,11 @@ def find_search_form(html: str | bytes, base_url: str) -> SearchForm | None:
     base = base_url
     for b in root.iter("base"):
         if b.get("href"):
-            base = urljoin(base_url, b.get("href").strip())
+            try:
+                base = urljoin(base_url, b.get("href").strip())
+                urlsplit(base).hostname  # noqa: B018 - raises on a malformed host
+            except ValueError:
+                base = base_url  # a malformed <base> is ignored, as browsers do
         break
     best, best_score = None, 1  # a single weak cue (a placeholder) is not enough
     for form in root.iter("form"):

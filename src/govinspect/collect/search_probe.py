@@ -7,20 +7,21 @@ POST, in the page's encoding); record what the first results page shows.
 Requests go through the crawl's closed-world resolve map and private-address policy, one site's
 queries one after the other with ``download_delay`` between them, at most
 ``per_host_concurrency`` at once per host (several sites may share a search host), the crawl's
-User-Agent, timeout, redirect limit and retries (connection errors, 429, 503). robots.txt is not
+User-Agent, timeout, redirect limit and retries (connection errors, 429, 503). Each query has
+a total time limit (``deadline.Deadline``: redirects, retries and a slow-drip answer included)
+and its results page is read and decompressed up to ``MAX_RESULTS_BYTES`` (the query says
+``truncated``). robots.txt is not
 asked: the indicator requires using the search as a visitor would. Judging is in ``search``
 (pure) and in ``rules.site_search``."""
 
 from __future__ import annotations
 
-import gzip
 import http.client
 import json
 import os
 import ssl
 import threading
 import time
-import zlib
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -30,7 +31,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from govinspect.collect.classify import is_forbidden_ip
+from govinspect.collect.classify import may_connect
+from govinspect.collect.deadline import Deadline, DeadlineExceeded
+from govinspect.collect.decompress import decode_capped
 from govinspect.collect.html import declared_charset, decode_body
 from govinspect.collect.options import CollectOptions
 from govinspect.collect.search import (
@@ -61,6 +64,7 @@ class Answer:
     content_type: str = ""
     body: bytes = b""
     error: str | None = None
+    truncated: bool = False  # the results page passed MAX_RESULTS_BYTES (on the wire or decoded)
 
 
 class Client:
@@ -82,8 +86,8 @@ class Client:
                 self._hosts[host] = threading.Semaphore(max(1, self.options.per_host_concurrency))
             return self._hosts[host]
 
-    def _once(self, method: str, url: str, body: bytes | None, referer: str
-              ) -> tuple[http.client.HTTPResponse, bytes] | str:
+    def _once(self, method: str, url: str, body: bytes | None, referer: str,
+              deadline: Deadline) -> tuple[http.client.HTTPResponse, bytes] | str:
         """One exchange: (response, body) or why there was none."""
         parts = urlsplit(url)
         host = (parts.hostname or "").lower()
@@ -93,13 +97,13 @@ class Client:
         ip = v4 or v6
         if ip is None:
             return "dns"
-        if not self.options.allow_private and is_forbidden_ip(ip):
+        if not may_connect(host, ip, self.options.allow_private, self.options.private_hosts):
             return "refused by policy"
-        timeout = self.options.timeout_s
+        timeout = min(self.options.timeout_s, deadline.left())
         if parts.scheme == "https":
-            conn: _Conn = _TlsConn(host, ip, parts.port or 443, timeout, self._tls)
+            conn: _Conn = _TlsConn(host, ip, parts.port or 443, timeout, self._tls, deadline)
         else:
-            conn = _Conn(host, ip, parts.port or 80, timeout)
+            conn = _Conn(host, ip, parts.port or 80, timeout, deadline)
         target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
         # Header bytes as Scrapy sends them (UTF-8); http.client writes latin-1.
         headers = {"User-Agent": self.options.user_agent.encode().decode("latin-1"),
@@ -111,24 +115,44 @@ class Client:
             try:
                 conn.request(method, target, body=body, headers=headers)
                 resp = conn.getresponse()
-                return resp, resp.read(MAX_RESULTS_BYTES)
+                data = resp.read(MAX_RESULTS_BYTES + 1)
+                deadline.check()
+                return resp, data
             finally:
                 conn.close()
 
     def fetch(self, method: str, url: str, body: bytes | None, referer: str) -> Answer:
+        """The query's answer after redirects and retries, all within a total time limit of
+        (1 + retries) × the request timeout."""
+        limit = self.options.timeout_s * (1 + max(0, self.options.retry_times))
+        with Deadline(limit) as deadline:
+            return self._fetch(method, url, body, referer, deadline)
+
+    def _fetch(self, method: str, url: str, body: bytes | None, referer: str,
+               deadline: Deadline) -> Answer:
         hops = 0
         attempt = 0
         while True:
             try:
-                got = self._once(method, url, body, referer)
+                got = self._once(method, url, body, referer, deadline)
             except (OSError, http.client.HTTPException) as e:
+                if deadline.expired or isinstance(e, DeadlineExceeded):
+                    return Answer(None, url, error=f"deadline: total time limit of "
+                                                   f"{deadline.seconds:g} s reached")
                 got = f"{type(e).__name__}: {e}"[:200]
             if isinstance(got, str):
                 retry = got not in ("dns", "refused by policy") and not got.startswith("unsupported")
             else:
                 retry = got[0].status in _RETRY_STATUS
             if retry and attempt < self.options.retry_times:
-                time.sleep(self.options.retry_backoff_s * (2 ** attempt))
+                pause = self.options.retry_backoff_s * (2 ** attempt)
+                try:
+                    if pause >= deadline.left():
+                        raise DeadlineExceeded("no time left for a retry")
+                except DeadlineExceeded:
+                    return Answer(None, url, error=f"deadline: total time limit of "
+                                                   f"{deadline.seconds:g} s reached")
+                time.sleep(pause)
                 attempt += 1
                 continue
             if isinstance(got, str):
@@ -144,15 +168,18 @@ class Client:
                     method, body = "GET", None
                 attempt = 0
                 continue
-            encoding = (resp.getheader("Content-Encoding") or "").lower()
-            try:
-                if encoding in ("gzip", "x-gzip"):
-                    data = gzip.decompress(data)
-                elif encoding == "deflate":
-                    data = zlib.decompress(data)
-            except (OSError, zlib.error):
-                pass
-            return Answer(resp.status, url, resp.getheader("Content-Type") or "", data)
+            truncated = len(data) > MAX_RESULTS_BYTES
+            data = data[:MAX_RESULTS_BYTES]
+            encoding = (resp.getheader("Content-Encoding") or "").strip().lower()
+            if encoding:
+                try:
+                    # Decoded up to the same cap: a gzip bomb costs no more than the cap.
+                    data, cut = decode_capped(data, encoding, MAX_RESULTS_BYTES)
+                    truncated = truncated or cut
+                except ValueError:
+                    pass  # not what it says it is: read as sent
+            return Answer(resp.status, url, resp.getheader("Content-Type") or "", data,
+                          truncated=truncated)
 
 
 def _decode(content_type: str, body: bytes) -> tuple[str, str | None]:
@@ -216,6 +243,8 @@ def probe_site(site: SiteRef, rows: list[Mapping], out_dir: Path, options: Colle
             "title": title, "page_url": page_url, "url": url, "method": method,
             "status": answer.status, "error": answer.error, "final_url": answer.url,
             "found": False, "categorised": False, "categories": [], "links": 0}
+        if answer.truncated:
+            query["truncated"] = True
         if answer.error is None and answer.status is not None and 200 <= answer.status < 300:
             ctype = answer.content_type.lower()
             if not ctype or "html" in ctype or "xml" in ctype:
@@ -268,3 +297,17 @@ def summary_of(row: Mapping) -> dict[str, Any]:
     return {"form_found": row.get("form_found"), "searched": len(queries),
             "found": sum(1 for q in queries if q.get("found")),
             "categorised": any(q.get("categorised") for q in queries)}
+
+
+def probe_faults(code: str, row: Mapping) -> list[dict[str, Any]]:
+    """faults.jsonl lines of a search.jsonl row: queries cut off by their time limit or whose
+    results page passed the size cap, and a probe that failed outright."""
+    out = []
+    for q in row.get("queries") or ():
+        if (q.get("error") or "").startswith("deadline") or q.get("truncated"):
+            out.append({"site_code": code, "kind": "search_probe", "url": q.get("url", ""),
+                        "error": q.get("error"), "truncated": bool(q.get("truncated"))})
+    if (row.get("note") or "").startswith("站内搜索检查出错"):
+        out.append({"site_code": code, "kind": "search_probe", "url": row.get("homepage", ""),
+                    "error": row["note"]})
+    return out

@@ -50,13 +50,21 @@ def plan_shards(codes: list[str], workers: int) -> list[list[str]]:
     return [codes[k::n] for k in range(n)]
 
 
-def _die_with_parent() -> None:  # pragma: no cover - runs in the child before exec
-    """Children get SIGKILL when the parent dies (Linux), so a killed run leaves no orphan
-    crawler writing into the folder that the next run resumes."""
-    try:
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
+def _die_with_parent(parent: int) -> Callable[[], None]:
+    """A preexec function: the child gets SIGKILL when the parent dies (Linux), so a killed
+    run leaves no orphan crawler writing into the folder that the next run resumes. A parent
+    that died between the fork and the prctl is noticed (the child is re-parented) and the
+    child exits at once. (Each child also holds its folder's lock: a resume waits for it.)"""
+
+    def preexec() -> None:  # pragma: no cover - runs in the child before exec
+        try:
+            ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PDEATHSIG
+        except (OSError, AttributeError):
+            pass
+        if os.getppid() != parent:
+            os._exit(1)
+
+    return preexec
 
 
 class _Totals:
@@ -112,7 +120,7 @@ def collect_sharded(sites, out_dir: Path, options: CollectOptions,
         with open(shard_dir.parent / f"{k:02d}.stderr.log", "w", encoding="utf-8") as err:
             proc = subprocess.Popen(cmd, stdout=subprocess.PIPE if totals else subprocess.DEVNULL,
                                     stderr=err, text=True, encoding="utf-8",
-                                    preexec_fn=_die_with_parent)  # noqa: PLW1509
+                                    preexec_fn=_die_with_parent(os.getpid()))  # noqa: PLW1509
         reader = None
         if totals is not None:
             reader = threading.Thread(target=_relay, args=(k, proc, totals), daemon=True)

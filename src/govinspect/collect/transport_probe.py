@@ -1,7 +1,9 @@
 """The small I/O probe behind the transport facts: per site homepage host, a plain-HTTP GET
 (redirect not followed), a TLS handshake (verified, then unverified to read the certificate
 and the HSTS header of an HTTPS GET) and an IPv6 lookup + fetch. Honours the crawl's
-closed-world resolve map and its private-address policy. Judging is in ``transport``."""
+closed-world resolve map and its private-address policy. Each step (and each name lookup)
+has a total time limit (``deadline.Deadline``): a slow-drip server ends it with an error
+that says so, not a hang. Judging is in ``transport``."""
 
 from __future__ import annotations
 
@@ -13,7 +15,9 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from govinspect.collect.classify import is_forbidden_ip, is_ip
+from govinspect.collect.classify import is_ip, may_connect
+from govinspect.collect.deadline import Deadline, DeadlineExceeded
+from govinspect.collect.deadline import getaddrinfo as getaddrinfo_within
 from govinspect.collect.options import CollectOptions
 from govinspect.collect.transport import (
     TransportObservation,
@@ -34,8 +38,8 @@ def resolve_host(host: str, options: CollectOptions) -> tuple[str | None, str | 
     Closed world (``options.resolve``): the address comes from the map only. With
     ``options.resolve6`` the AAAA answer comes from it alone: a host absent there has no AAAA
     record, and that is known. Without ``resolve6`` only an IPv6 address in ``resolve`` itself
-    counts; otherwise IPv6 is not measured. Real world (no map): getaddrinfo A and AAAA.
-    Pure apart from the real-world lookups."""
+    counts; otherwise IPv6 is not measured. Real world (no map): getaddrinfo A and AAAA, each
+    within the request timeout. Pure apart from the real-world lookups."""
     if is_ip(host):
         return (None, host.strip("[]"), True) if ":" in host else (host, None, True)
     if options.resolve is not None:
@@ -46,37 +50,50 @@ def resolve_host(host: str, options: CollectOptions) -> tuple[str | None, str | 
             return v4, _closed_lookup(options.resolve6, host) or mapped6, True
         return v4, mapped6, mapped6 is not None
     v4 = v6 = None
-    try:
-        v4 = socket.getaddrinfo(host, None, socket.AF_INET)[0][4][0]
-    except OSError:
-        pass
-    try:
-        v6 = socket.getaddrinfo(host, None, socket.AF_INET6)[0][4][0]
-    except OSError:
-        pass
+    with Deadline(options.timeout_s) as deadline:
+        try:
+            v4 = getaddrinfo_within(host, None, deadline, family=socket.AF_INET)[0][4][0]
+        except OSError:
+            pass
+    with Deadline(options.timeout_s) as deadline:
+        try:
+            v6 = getaddrinfo_within(host, None, deadline, family=socket.AF_INET6)[0][4][0]
+        except OSError:
+            pass
     return v4, v6, True
 
 
 class _Conn(http.client.HTTPConnection):
-    """HTTP to a given address, with the real host name in the Host header."""
+    """HTTP to a given address, with the real host name in the Host header; with a
+    ``deadline``, its socket is shut down when the deadline passes."""
 
-    def __init__(self, host: str, ip: str, port: int, timeout: float):
+    def __init__(self, host: str, ip: str, port: int, timeout: float,
+                 deadline: Deadline | None = None):
         super().__init__(host, port, timeout=timeout)
         self.ip = ip
+        self.deadline = deadline
+
+    def _raw(self) -> socket.socket:
+        timeout = self.timeout if self.deadline is None else \
+            min(self.timeout, self.deadline.left())
+        sock = socket.create_connection((self.ip, self.port), timeout)
+        if self.deadline is not None:
+            self.deadline.watch(sock)
+        return sock
 
     def connect(self) -> None:
-        self.sock = socket.create_connection((self.ip, self.port), self.timeout)
+        self.sock = self._raw()
 
 
 class _TlsConn(_Conn):
-    def __init__(self, host: str, ip: str, port: int, timeout: float, ctx: ssl.SSLContext):
-        super().__init__(host, ip, port, timeout)
+    def __init__(self, host: str, ip: str, port: int, timeout: float, ctx: ssl.SSLContext,
+                 deadline: Deadline | None = None):
+        super().__init__(host, ip, port, timeout, deadline)
         self.ctx = ctx
         self.peer_cert: bytes | None = None
 
     def connect(self) -> None:
-        raw = socket.create_connection((self.ip, self.port), self.timeout)
-        self.sock = self.ctx.wrap_socket(raw, server_hostname=self.host)
+        self.sock = self.ctx.wrap_socket(self._raw(), server_hostname=self.host)
         self.peer_cert = self.sock.getpeercert(binary_form=True)
 
 
@@ -97,6 +114,12 @@ def _not_after(der: bytes | None) -> datetime | None:
     return x509.load_der_x509_certificate(der).not_valid_after_utc
 
 
+def _error(e: BaseException, deadline: Deadline) -> str:
+    if deadline.expired or isinstance(e, DeadlineExceeded):
+        return f"DeadlineExceeded: total time limit of {deadline.seconds:g} s reached"
+    return f"{type(e).__name__}: {e}"[:200]
+
+
 def observe(host: str, path: str, http_port: int, options: CollectOptions,
             https_port: int | None = None) -> TransportObservation:
     timeout = min(options.timeout_s, 10.0)
@@ -107,49 +130,57 @@ def observe(host: str, path: str, http_port: int, options: CollectOptions,
     ip = v4 or v6
     if ip is None:
         return TransportObservation(**obs, http_error="dns", https_error="dns")
-    if not options.allow_private and is_forbidden_ip(ip):
+    if not may_connect(host, ip, options.allow_private, options.private_hosts):
         return TransportObservation(**obs, http_error="refused by policy",
                                     https_error="refused by policy")
-    try:
-        r = _get(_Conn(host, ip, http_port, timeout), path, ua)
-        obs["http_status"], obs["http_location"] = r.status, r.getheader("Location")
-    except (OSError, http.client.HTTPException) as e:
-        obs["http_error"] = f"{type(e).__name__}: {e}"[:200]
+    with Deadline(timeout) as d:
+        try:
+            r = _get(_Conn(host, ip, http_port, timeout, d), path, ua)
+            d.check()
+            obs["http_status"], obs["http_location"] = r.status, r.getheader("Location")
+        except (OSError, http.client.HTTPException) as e:
+            obs["http_error"] = _error(e, d)
     # Verified handshake: is the certificate valid for this name?
     verified = ssl.create_default_context()
     if options.tls_ca_file:
         verified.load_verify_locations(cafile=options.tls_ca_file)
-    try:
-        conn = _TlsConn(host, ip, https_port, timeout, verified)
-        conn.connect()
-        obs["cert_not_after"] = _not_after(conn.peer_cert)
-        conn.close()
-    except ssl.SSLCertVerificationError as e:
-        obs["cert_error"] = classify_verify_error(e.verify_code, e.verify_message or str(e))
-    except (OSError, ssl.SSLError) as e:
-        obs["https_error"] = f"{type(e).__name__}: {e}"[:200]
+    with Deadline(timeout) as d:
+        try:
+            conn = _TlsConn(host, ip, https_port, timeout, verified, d)
+            conn.connect()
+            d.check()
+            obs["cert_not_after"] = _not_after(conn.peer_cert)
+            conn.close()
+        except ssl.SSLCertVerificationError as e:
+            obs["cert_error"] = classify_verify_error(e.verify_code, e.verify_message or str(e))
+        except (OSError, ssl.SSLError) as e:
+            obs["https_error"] = _error(e, d)
     if "https_error" not in obs:
         # Unverified: read the certificate and the page even when the certificate is bad,
         # as a browser user clicking through the warning would.
         loose = ssl.create_default_context()
         loose.check_hostname = False
         loose.verify_mode = ssl.CERT_NONE
-        try:
-            conn = _TlsConn(host, ip, https_port, timeout, loose)
-            r = _get(conn, path, ua)
-            obs["https_status"] = r.status
-            obs["hsts_header"] = r.getheader("Strict-Transport-Security")
-            obs["cert_not_after"] = obs.get("cert_not_after") or _not_after(conn.peer_cert)
-            conn.close()
-        except (OSError, ssl.SSLError, http.client.HTTPException) as e:
-            obs["https_error"] = f"{type(e).__name__}: {e}"[:200]
-    if v6 is not None and (options.allow_private or not is_forbidden_ip(v6)):
-        try:
-            _get(_Conn(host, v6, http_port, timeout), path, ua)
-            obs["ipv6_fetch_ok"] = True
-        except (OSError, http.client.HTTPException) as e:
-            obs["ipv6_fetch_ok"] = False
-            obs["ipv6_error"] = f"{type(e).__name__}: {e}"[:200]
+        with Deadline(timeout) as d:
+            try:
+                conn = _TlsConn(host, ip, https_port, timeout, loose, d)
+                r = _get(conn, path, ua)
+                d.check()
+                obs["https_status"] = r.status
+                obs["hsts_header"] = r.getheader("Strict-Transport-Security")
+                obs["cert_not_after"] = obs.get("cert_not_after") or _not_after(conn.peer_cert)
+                conn.close()
+            except (OSError, ssl.SSLError, http.client.HTTPException) as e:
+                obs["https_error"] = _error(e, d)
+    if v6 is not None and may_connect(host, v6, options.allow_private, options.private_hosts):
+        with Deadline(timeout) as d:
+            try:
+                _get(_Conn(host, v6, http_port, timeout, d), path, ua)
+                d.check()
+                obs["ipv6_fetch_ok"] = True
+            except (OSError, http.client.HTTPException) as e:
+                obs["ipv6_fetch_ok"] = False
+                obs["ipv6_error"] = _error(e, d)
     return TransportObservation(**obs)
 
 
@@ -183,6 +214,7 @@ def probe_site(site: SiteRef, options: CollectOptions) -> dict[str, Any]:
         "cert_not_after": obs.cert_not_after.isoformat() if obs.cert_not_after else None,
         "hsts_header": obs.hsts_header,
         "http_status": obs.http_status,
+        "http_error": obs.http_error,
         "http_location": obs.http_location,
         "https_status": obs.https_status,
         "https_error": obs.https_error,
@@ -200,3 +232,15 @@ def probe_sites(sites: list[SiteRef], options: CollectOptions) -> dict[str, dict
     for row in rows:
         row["facts"]["prober_ipv6"] = reach
     return {s.code: row for s, row in zip(sites, rows, strict=True)}
+
+
+def probe_faults(code: str, row: dict[str, Any]) -> list[dict[str, Any]]:
+    """faults.jsonl lines of a probe row: the steps cut off by their time limit (a slow-drip
+    or silent server), whose facts are therefore unknown rather than observed."""
+    out = []
+    for step in ("http", "https", "ipv6"):
+        error = row.get(f"{step}_error") or ""
+        if "time limit" in error or "timed out" in error.lower():
+            out.append({"site_code": code, "kind": "transport_probe", "url": row["facts"]["url"],
+                        "step": step, "error": error})
+    return out

@@ -86,8 +86,11 @@ class RotatingWarcWriter:
         body: bytes,
         ip: str | None,
         fetched: datetime,
+        truncated: str | None = None,
     ) -> tuple[str, int, str]:
-        """Write response then request; return (file name, response offset, payload digest)."""
+        """Write response then request; return (file name, response offset, payload digest).
+        ``truncated``: the WARC-Truncated reason when the body is not whole ("length",
+        "disconnect")."""
         if self._fh is None or self._fh.tell() >= self.max_bytes:
             self._open_next()
         assert self._fh is not None and self._writer is not None
@@ -98,6 +101,8 @@ class RotatingWarcWriter:
         extra = {"WARC-Date": date}
         if ip:
             extra["WARC-IP-Address"] = ip
+        if truncated:
+            extra["WARC-Truncated"] = truncated
         resp = w.create_warc_record(url, "response", payload=io.BytesIO(body),
                                     length=len(body), http_headers=http_headers,
                                     warc_headers_dict=extra)
@@ -181,20 +186,33 @@ def final_responses(warc_file: Path, wanted: set[str], key) -> dict[str, tuple[i
     return found
 
 
-def load_response(warc_file: Path, offset: int) -> tuple[str, int, list[tuple[str, str]],
-                                                         bytes, str, str]:
+def load_response(warc_file: Path, offset: int, max_bytes: int = 0
+                  ) -> tuple[str, int, list[tuple[str, str]], bytes, str, str, list[str]]:
     """(url, status, headers without content/transfer encoding, decoded body, digest,
-    WARC-Date) of the response record at ``offset``."""
+    WARC-Date, flags) of the response record at ``offset``. The body is read up to
+    ``max_bytes`` (0: all); flags say what the live crawl would have flagged: a body cut on
+    the wire (``download_stopped`` / ``dataloss``, from WARC-Truncated) or in decoding past
+    ``max_bytes`` (``decoded_cut``)."""
     from warcio.archiveiterator import ArchiveIterator
 
     with open(warc_file, "rb") as fh:
         fh.seek(offset)
         record = next(iter(ArchiveIterator(fh)))
-        body = record.content_stream().read()  # decodes Content-Encoding as well
+        stream = record.content_stream()  # decodes Content-Encoding as well
+        body = stream.read(max_bytes + 1) if max_bytes else stream.read()
+        flags = []
+        truncated = record.rec_headers.get_header("WARC-Truncated")
+        if truncated == "length":
+            flags.append("download_stopped")
+        elif truncated:
+            flags.append("dataloss")
+        if max_bytes and len(body) > max_bytes:
+            body = body[:max_bytes]
+            flags.append("decoded_cut")
         headers = [(k, v) for k, v in record.http_headers.headers
                    if k.lower() not in ("content-encoding", "transfer-encoding",
                                         "content-length")]
         return (record.rec_headers.get_header("WARC-Target-URI"),
                 int(record.http_headers.get_statuscode()), headers, body,
                 record.rec_headers.get_header("WARC-Payload-Digest") or "",
-                record.rec_headers.get_header("WARC-Date") or "")
+                record.rec_headers.get_header("WARC-Date") or "", flags)
