@@ -64,6 +64,10 @@ class CaptureMissing(Exception):
     """The WARC file or record is not there (message in Chinese)."""
 
 
+# A replay never decodes more than this (an archived gzip bomb must not exhaust the server).
+REPLAY_MAX_BYTES = 16 * 1024 * 1024
+
+
 def read_capture(warc_dir: Path, ref: str) -> Capture:
     """The response record ``ref`` ("file#offset") under ``warc_dir``."""
     name, sep, offset = ref.rpartition("#")
@@ -74,7 +78,8 @@ def read_capture(warc_dir: Path, ref: str) -> Capture:
     if not path.is_relative_to(base) or not path.is_file():
         raise CaptureMissing(f"找不到存档文件：{name}")
     try:
-        url, status, headers, body, _digest, date = load_response(path, int(offset))
+        url, status, headers, body, _digest, date, _flags = load_response(
+            path, int(offset), max_bytes=REPLAY_MAX_BYTES)
     except Exception as exc:  # noqa: BLE001 — a torn or foreign record: say so, never 500
         raise CaptureMissing(f"无法读取存档记录 {ref}：{exc}") from None
     return Capture(url, status, headers, body, date)
