@@ -160,6 +160,9 @@ class SpellingModel:
             parts = line.split()
             if len(parts) == 2 and not line.startswith("#"):
                 self.freq[parts[0]] = max(self.freq.get(parts[0], 0), int(parts[1]))
+        # Every prefix of a dictionary word (jieba keeps them with frequency 0): a span of text
+        # that is not one cannot start a word, so scans stop there (as jieba's own DAG does).
+        self.prefixes: set[str] = {w[:j] for w in self.freq for j in range(1, len(w) + 1)}
         self.log_total = math.log(jieba.dt.total)
         self.logf = {w: math.log(f) - self.log_total for w, f in self.freq.items()
                      if len(w) <= _MAX_WORD}
@@ -335,11 +338,15 @@ def _mask(n: int, spans) -> bytearray:
     return out
 
 
+_ONES = [b"\x01" * n for n in range(65)]
+
+
 def _cover(automaton, s: str) -> bytearray:
+    """1 at every position of ``s`` inside a word of ``automaton`` (value: the word's length)."""
     out = bytearray(len(s))
-    for end, value in automaton.iter(s):
-        length = value if isinstance(value, int) else value[0]
-        out[end - length + 1:end + 1] = b"\x01" * length
+    ones = _ONES
+    for end, length in automaton.iter(s):
+        out[end - length + 1:end + 1] = ones[length] if length < 65 else b"\x01" * length
     return out
 
 
@@ -416,28 +423,36 @@ def detect(text: str, thresholds: Thresholds = DEFAULT_THRESHOLDS,
             for c in candidates(text, t, skip) if c.gain >= c.need(t)]
 
 
-def _prefix(logf, unknown, w: str) -> list[float]:
+def _prefix(logf, unknown, prefixes, w: str) -> list[float]:
     """best[j]: log-probability of the best segmentation of ``w[:j]``."""
     n = len(w)
-    score = [0.0] * (n + 1)
-    for j in range(1, n + 1):
-        best = score[j - 1] + logf.get(w[j - 1], unknown)
-        for i in range(max(0, j - _MAX_WORD), j - 1):
-            lp = logf.get(w[i:j])
-            if lp is not None and score[i] + lp > best:
-                best = score[i] + lp
-        score[j] = best
+    score = [0.0] + [-1e18] * n
+    for i in range(n):
+        base = score[i]
+        v = base + logf.get(w[i], unknown)
+        if v > score[i + 1]:
+            score[i + 1] = v
+        for j in range(i + 2, min(n, i + _MAX_WORD) + 1):
+            piece = w[i:j]
+            if piece not in prefixes:
+                break
+            lp = logf.get(piece)
+            if lp is not None and base + lp > score[j]:
+                score[j] = base + lp
     return score
 
 
-def _suffix(logf, unknown, w: str) -> list[float]:
+def _suffix(logf, unknown, prefixes, w: str) -> list[float]:
     """best[j]: log-probability of the best segmentation of ``w[j:]``."""
     n = len(w)
     score = [0.0] * (n + 1)
     for i in range(n - 1, -1, -1):
         best = score[i + 1] + logf.get(w[i], unknown)
         for j in range(i + 2, min(n, i + _MAX_WORD) + 1):
-            lp = logf.get(w[i:j])
+            piece = w[i:j]
+            if piece not in prefixes:
+                break
+            lp = logf.get(piece)
             if lp is not None and score[j] + lp > best:
                 best = score[j] + lp
         score[i] = best
@@ -457,26 +472,34 @@ def _score(m: SpellingModel, s: str, i: int, t: Thresholds, options: tuple,
     window = s[lo:hi]
     n = len(window)
     k = i - lo
-    logf, unknown = m.logf, m.unknown
-    head = [window[a:k] for a in range(n)]
-    spans = [(a, b, window[k + 1:b]) for a in range(max(0, k - _MAX_WORD + 1), k + 1)
-             for b in range(max(k + 1, a + 2), min(n, a + _MAX_WORD) + 1)]
+    logf, unknown, prefixes = m.logf, m.unknown, m.prefixes
+    # Starts of words that can run through position k: window[a:k] must be a word prefix.
+    starts = [a for a in range(max(0, k - _MAX_WORD + 1), k + 1)
+              if a == k or window[a:k] in prefixes]
     words = []  # per covered option: (d, kind, fuzzy, [(a, b, logp), …])
     for d, kind, fuzzy in options:
         found = []
         covered = False
-        for a, b, tail in spans:
-            lp = logf.get(head[a] + d + tail)
-            if lp is not None:
-                found.append((a, b, lp))
-                if lp >= trusted_lp:
-                    covered = True
+        for a in starts:
+            piece = window[a:k] + d
+            for b in range(k + 1, min(n, a + _MAX_WORD) + 1):
+                if b > k + 1:
+                    piece += window[b - 1]
+                if piece not in prefixes:
+                    break
+                if b - a < 2:
+                    continue
+                lp = logf.get(piece)
+                if lp is not None:
+                    found.append((a, b, lp))
+                    if lp >= trusted_lp:
+                        covered = True
         if covered:
             words.append((d, kind, fuzzy, found))
     if not words:
         return None
-    prefix = _prefix(logf, unknown, window)
-    suffix = _suffix(logf, unknown, window)
+    prefix = _prefix(logf, unknown, prefixes, window)
+    suffix = _suffix(logf, unknown, prefixes, window)
     original = prefix[n]
     best = None
     best_adjusted = 0.0
