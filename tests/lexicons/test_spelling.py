@@ -89,7 +89,6 @@ def _work(text: str) -> tuple[int, float]:
     from govinspect.lexicons import spelling
 
     m = spelling.model()
-    m._best_cache.clear()
     m._gate_cache.clear()
     calls = 0
     real = spelling._score

@@ -19,7 +19,7 @@ Only very confident corrections (gain ≥ ``Thresholds.certain_gain``, never ins
 
 Work is linear in the text length: one Aho-Corasick pass marks every character covered by a
 common word (those are taken as right); only the rest are scored, each in a bounded window
-(``Thresholds.radius``) with a bounded candidate list; gates and scores are cached.
+(``Thresholds.radius``) with a bounded candidate list; the gates are cached.
 
 Thresholds are data (``Thresholds``); ``govinspect.eval.text`` explains how they were chosen
 (on a tuning split of odw.train, never on the held-out split it reports).
@@ -191,7 +191,6 @@ class SpellingModel:
             if len(parts) >= 2 and not line.startswith("#"):
                 self.known_pairs.add((parts[0], parts[1]))
         self._trusted: dict[int, tuple] = {}
-        self._best_cache: dict[str, float] = {}
         self._gate_cache: dict[tuple, tuple] = {}
         self._cand_cache: dict[tuple, dict[str, tuple[str, bool]]] = {}
         self._cand_set_cache: dict[tuple, frozenset[str]] = {}
@@ -230,30 +229,6 @@ class SpellingModel:
                 automaton.make_automaton()
                 self._trusted[min_freq] = (automaton, after, before)
             return self._trusted[min_freq]
-
-    def logp(self, word: str) -> float:
-        return self.logf.get(word, self.unknown)
-
-    def best(self, s: str) -> float:
-        """Log-probability of the best segmentation of ``s`` (unigram, like jieba)."""
-        cache = self._best_cache
-        got = cache.get(s)
-        if got is not None:
-            return got
-        n = len(s)
-        score = [0.0] * (n + 1)
-        logf, unknown = self.logf, self.unknown
-        for j in range(1, n + 1):
-            best = score[j - 1] + logf.get(s[j - 1], unknown)
-            for i in range(max(0, j - _MAX_WORD), j - 1):
-                lp = logf.get(s[i:j])
-                if lp is not None and score[i] + lp > best:
-                    best = score[i] + lp
-            score[j] = best
-        if len(cache) > _CACHE_LIMIT:
-            cache.clear()
-        cache[s] = score[n]
-        return score[n]
 
     def covering_word_freq(self, s: str, i: int) -> int:
         """Highest frequency of a dictionary word of length ≥ 2 in ``s`` covering ``i``."""
