@@ -101,7 +101,8 @@ def check_spelling(text: str, *, url: str = "", subject: str = "",
         findings.append(make_finding(
             SPELLING, REVIEW, text=text, start=s.start, end=s.start + 1,
             message=f"疑似错别字：“{s.char}”可能应为“{s.suggestion}”（{s.kind}）",
-            url=url, subject=subject, confidence=Confidence.SUSPECTED, item="疑似错别字",
+            url=url, subject=subject,
+            confidence=Confidence.CERTAIN if s.certain else Confidence.SUSPECTED, item="疑似错别字",
             category="疑似错别字", suggestion=s.suggestion, gain=s.gain, kind=s.kind,
         ))
     return findings
