@@ -30,7 +30,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from govinspect.demo.model import IPV6_LOOPBACK, Network, origin
+from govinspect.demo.model import IPV6_LOOPBACK, Network, Page, origin
 
 NOT_FOUND = (
     b"<html><head><title>404 Not Found</title></head><body>"
@@ -101,6 +101,8 @@ class _State:
     net: Network
     counters: dict[tuple[str, str], int] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    # the demo's fix switch (fixes.py): (host, target) → the corrected resource served instead
+    fixed: dict[tuple[str, str], Page] = field(default_factory=dict)
 
     def flaky_fails(self, host: str, path: str) -> bool:
         every = self.net.flaky.get((host, path))
@@ -153,7 +155,7 @@ class _Handler(BaseHTTPRequestHandler):
         if self.state.flaky_fails(host, path):
             self._send(503, "text/html", UNAVAILABLE, (("Retry-After", "1"),), head_only)
             return
-        page = net.lookup(host, target)
+        page = self.state.fixed.get((host, target)) or net.lookup(host, target)
         if page is None:
             self._send(404, "text/html", NOT_FOUND, (), head_only)
             return
@@ -237,6 +239,21 @@ class DemoServer:
     # host → IPv6 address (AAAA) when IPv6 is served ([::1]:port); None: not served
     resolve6: dict[str, str] | None = None
     ipv6_note: str | None = None  # why IPv6 is not served although the network plans it
+    _state: _State | None = None
+
+    def fix(self, *entries: dict) -> None:
+        """The demo's fix switch: from now on serve the planted problems of these manifest
+        entries corrected (``fixes.corrected_pages``; ``FixError`` for one it cannot fix)."""
+        from govinspect.demo.fixes import corrected_pages
+
+        state = self._state
+        with state.lock:
+            state.fixed = corrected_pages(self.net, entries, state.fixed)
+
+    def unfix(self) -> None:
+        """Serve every planted problem as generated again."""
+        with self._state.lock:
+            self._state.fixed = {}
 
     def close(self) -> None:
         for s in self._servers:
@@ -297,7 +314,8 @@ def start_network(net: Network) -> DemoServer:
     served6 = net.ipv6 and ipv6_note is None
     return DemoServer(net, net.port, resolve, servers, threads,
                       https_port=net.https_port if net.tls is not None else None,
-                      resolve6=dict(net.resolve6) if served6 else None, ipv6_note=ipv6_note)
+                      resolve6=dict(net.resolve6) if served6 else None, ipv6_note=ipv6_note,
+                      _state=state)
 
 
 @contextlib.contextmanager
