@@ -20,6 +20,7 @@ from openpyxl.utils import get_column_letter
 from govinspect.core.types import Finding, SiteRef
 from govinspect.indicators.engine import SiteScore
 from govinspect.indicators.sets import IndicatorSet
+from govinspect.reports.atomic import atomic_path, write_text
 
 
 @dataclass(frozen=True)
@@ -147,10 +148,8 @@ def write_site_workbook(report: RoundReport, site: SiteReport, path: Path) -> Pa
 
 def _save(wb: Workbook, path: Path) -> Path:
     """Write to a temporary name first so a crash never leaves a half-written report."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".part")
-    wb.save(tmp)
-    tmp.replace(path)
+    with atomic_path(path) as tmp:
+        wb.save(tmp)
     return path
 
 
@@ -177,9 +176,6 @@ def write_round_reports(report: RoundReport, out_dir: Path) -> list[Path]:
     for site in report.sites:
         written.append(write_site_workbook(report, site,
                                            out_dir / "整改清单" / site_file_name(site.site)))
-    html = out_dir / f"{report.round_name}-汇总.html"
-    tmp = html.with_name(html.name + ".part")
-    tmp.write_text(render_summary_html(report), encoding="utf-8")
-    tmp.replace(html)
-    written.append(html)
+    written.append(write_text(out_dir / f"{report.round_name}-汇总.html",
+                              render_summary_html(report)))
     return written

@@ -249,8 +249,10 @@ def build_notice(summary: RoundSummary, iset: IndicatorSet, meta: NoticeMeta,
     context["inspector"] = settings.get("inspector", meta.issuer)
     context["problem_sections"] = _problem_sections(summary, iset, settings, env)
     tables = _attachment_tables(summary, iset, settings, env, context)
+    # every attachment is listed; an empty one prints "无" (the office sees it was checked)
+    # (an attachment the office's notice.yaml does not name, and that is empty, is left out)
     listed = [replace(t, label=f"附件{i}")
-              for i, t in enumerate((t for t in tables if t.rows), start=1)]
+              for i, t in enumerate((t for t in tables if t.rows or t.title), start=1)]
     context["attachment_list"] = "　".join(
         f"{i}．{t.title}" for i, t in enumerate(listed, start=1))
     try:

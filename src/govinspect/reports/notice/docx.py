@@ -20,7 +20,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, Twips
 
-from govinspect.reports.notice.model import Notice, Table
+from govinspect.reports.atomic import atomic_path
+from govinspect.reports.notice.model import EMPTY, Notice, Table
 
 TITLE_FONT = "方正小标宋简体"
 BODY_FONT = "仿宋_GB2312"
@@ -130,6 +131,10 @@ def _attachment(doc, table: Table) -> None:
     t.alignment = WD_TABLE_ALIGNMENT.CENTER
     for cell, text in zip(t.rows[0].cells, table.header, strict=True):
         _set_cell(cell, text, bold=True)
+    if not table.rows:  # an empty attachment says so ("无") instead of vanishing
+        cells = t.add_row().cells
+        merged = cells[0].merge(cells[-1])
+        _set_cell(merged, EMPTY)
     for row in table.rows:
         cells = t.add_row().cells
         for cell, text in zip(cells, row, strict=True):
@@ -199,7 +204,6 @@ def write_docx(notice: Notice, path: Path | str) -> Path:
         _grid(new)
         _attachment(doc, table)
 
-    tmp = path.with_name(path.name + ".part")
-    doc.save(str(tmp))
-    tmp.replace(path)
+    with atomic_path(path) as tmp:
+        doc.save(str(tmp))
     return path

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+EMPTY = "无"  # what an attachment with no rows prints
+
 
 @dataclass(frozen=True)
 class NoticeMeta:
@@ -50,7 +52,7 @@ class Notice:
         lines = [(p.lead + p.text) for p in self.paragraphs if p.style != "blank"]
         for table in self.attachments:
             lines += [table.label, table.title, "\t".join(table.header)]
-            lines += ["\t".join(row) for row in table.rows]
+            lines += ["\t".join(row) for row in table.rows] or [EMPTY]
             if table.note:
                 lines.append(table.note)
         return "\n".join(lines)

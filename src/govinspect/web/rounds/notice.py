@@ -33,6 +33,7 @@ from govinspect.indicators.inquiries import Inquiry
 from govinspect.indicators.manual_io import apply_point_overrides
 from govinspect.indicators.round import RoundSummary, SiteEntry, score_round
 from govinspect.indicators.sets import IndicatorSet, load_indicator_set
+from govinspect.reports.atomic import write_text
 from govinspect.reports.notice import NoticeMeta, build_notice, render_html, write_docx, write_xlsx
 from govinspect.web.rounds.models import Finding as FindingRow
 from govinspect.web.rounds.models import Round
@@ -194,7 +195,5 @@ def write_round_notice(round_: Round, out_dir: Path, *, issued_on: dt.date | Non
     docx_path.parent.mkdir(parents=True, exist_ok=True)
     write_docx(notice, docx_path)
     write_xlsx(notice, xlsx_path)
-    tmp = html_path.with_name(html_path.name + ".part")
-    tmp.write_text(render_html(notice, template_dirs), encoding="utf-8")
-    tmp.replace(html_path)
+    write_text(html_path, render_html(notice, template_dirs))
     return [docx_path, xlsx_path, html_path]

@@ -28,6 +28,7 @@ from govinspect.collect.store import (
 from govinspect.core.types import Confidence, Finding, SiteKind
 from govinspect.indicators.engine import SiteScore, score_site
 from govinspect.indicators.sets import IndicatorSet, load_indicator_set
+from govinspect.reports.atomic import write_text
 from govinspect.reports.findings import RoundReport, SiteReport, split_bonus, write_round_reports
 from govinspect.rules.analyse import PageInput, RoundContext, analyse_round_pages
 from govinspect.web.roster.models import Site
@@ -210,20 +211,19 @@ def report_round(round_: Round, out_dir: Path) -> RoundOutcome:
         generated_at=timezone.localtime().isoformat(timespec="seconds"),
         sites=tuple(site_reports))
     files = write_round_reports(report, out_dir)
-    (out_dir / "summary.json").write_text(json.dumps(
+    write_text(out_dir / "summary.json", json.dumps(
         {"round": round_.name, "sites": [
             {"code": s.site.code, "name": s.site.name, "score": s.score.score,
              "passed": s.score.passed, "findings": len(s.findings), "pages": s.pages}
-            for s in site_reports]}, ensure_ascii=False, indent=2), encoding="utf-8")
+            for s in site_reports]}, ensure_ascii=False, indent=2))
     # Machine-readable findings for evaluation and for other tools (sites, then accounts).
     from govinspect.web.rounds.newmedia import account_finding_rows
 
-    (out_dir / "findings.json").write_text(json.dumps(
+    write_text(out_dir / "findings.json", json.dumps(
         [{"rule": f.rule_id, "indicator": f.indicator_id, "item": f.item, "site": f.subject,
           "url": f.evidence.url, "parent_url": f.evidence.parent_url, "message": f.message,
           "confidence": f.confidence.value, "fingerprint": f.fingerprint, "details": f.details}
          for s in site_reports for f in (*s.findings, *s.bonus_findings)]
         + account_finding_rows(round_),
-        ensure_ascii=False, indent=1),
-        encoding="utf-8")
+        ensure_ascii=False, indent=1))
     return RoundOutcome(report, files)
