@@ -34,6 +34,10 @@ INSTALLED_APPS = [
     "govinspect.web.decisions",
     "govinspect.web.rectify",
     "govinspect.web.workspace",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "govinspect.web.api",
 ]
 
 MIDDLEWARE = [
@@ -100,3 +104,28 @@ LOGIN_URL = "workspace:login"
 LOGIN_REDIRECT_URL = "workspace:home"
 LOGOUT_REDIRECT_URL = "workspace:login"
 SESSION_COOKIE_AGE = 8 * 3600  # a working day
+
+# Task queue (docs/scale.md): Celery workers on this broker (e.g. redis://127.0.0.1:6379/0);
+# unset, the pipeline runs in-process.
+GOVINSPECT_BROKER_URL = os.environ.get("GOVINSPECT_BROKER_URL", "")
+
+# REST API (docs/api.md): token or session sign-in; every view scoped by accounts.scope.Scope.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["govinspect.web.api.permissions.HasRole"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "PAGE_SIZE": 100,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "govinspect API",
+    "DESCRIPTION": "政府网站与政务新媒体检查：名录、检查轮次、得分、问题与证据、整改事项、复核决定。",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {"ItemStateEnum": "govinspect.web.rectify.models.ItemState"},
+}

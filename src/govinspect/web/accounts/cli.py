@@ -50,3 +50,22 @@ def list_() -> None:
         scope = Scope.for_user(u)
         click.echo(f"{u.username}\t{scope.label}\t{scope.units_label}"
                    + ("" if u.is_active else "\t（已停用）"))
+
+
+@user.command("token")
+@click.argument("username")
+@click.option("--renew", is_flag=True, help="作废旧令牌并生成新令牌")
+def token(username: str, renew: bool) -> None:
+    """显示（或生成）用户调用接口（/api/）所用的令牌。"""
+    from govinspect.web.setup import django_setup
+
+    django_setup()
+    from django.contrib.auth import get_user_model
+    from rest_framework.authtoken.models import Token
+
+    found = get_user_model().objects.filter(username=username).first()
+    if found is None:
+        raise click.ClickException(f"没有用户 {username}")
+    if renew:
+        Token.objects.filter(user=found).delete()
+    click.echo(Token.objects.get_or_create(user=found)[0].key)
