@@ -190,7 +190,7 @@ def _run_round(server, out_dir: Path, t: datetime, console, probe_seconds: float
     for rank, s in enumerate(ranked(outcome.report), start=1):
         score = "—" if s.score.score is None else f"{s.score.score:.2f}"
         conclusion = verdict(s.score) if s.score.passed else f"[red]{verdict(s.score)}[/red]"
-        table.add_row(str(rank), s.site.name, s.site.kind.value, str(s.pages),
+        table.add_row("—" if s.score.pending else str(rank), s.site.name, s.site.kind.value, str(s.pages),
                       str(len(s.findings)), score, conclusion)
     console.print(table)
     for path in outcome.files[:1] + outcome.files[-1:] + notice_files:

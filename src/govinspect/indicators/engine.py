@@ -4,7 +4,9 @@ result, with a trace from every point to the findings behind it.
 The order is that of the national text (INDICATORS.md §1, §10.3):
 
 1. vetoes (R2): an item fires when it has at least ``threshold`` findings (default 1);
-   any fired item ⇒ 不合格, no further scoring;
+   any fired item ⇒ 不合格, no further scoring; an item marked ``pending: true`` (W-V2's
+   "the round could not inspect the site": homepage not fetched, no page captured) never
+   fires: with no veto, such a finding makes the result 待核实 (no score, never ranked);
 2. deductions (R3, R5, R9): per indicator Σ item points, capped; a column already counted
    under another indicator is not counted again;
 3. normalisation: raw = base − Σ deductions, reported score₂ = raw × 100 / base, where base is
@@ -91,9 +93,14 @@ class SiteScore:
     entered_bonus: bool = False
     veto_only: bool = False  # only vetoes apply to this site (e.g. 专项 in 滁州)
     bonus_capped: bool = False  # bonus_total limited the bonus
+    # 待核实: the round could not inspect the site (the sentences of the ``pending`` items);
+    # no score, neither 合格 nor 不合格, never ranked
+    pending: tuple[str, ...] = ()
 
     @property
     def result(self) -> str:
+        if self.pending:
+            return "待核实"
         return "合格" if self.passed else "不合格"
 
     @property
@@ -109,6 +116,10 @@ class SiteScore:
                        f"{v.sentence}；问题：{', '.join(v.fingerprints)}")
         if self.vetoes:
             out.append("结果：不合格（单项否决，不再计分）")
+            return out
+        if self.pending:
+            out.append(f"本轮未能检查：{'；'.join(self.pending)}")
+            out.append("结果：待核实（不计分、不排名）")
             return out
         if self.veto_only:
             out.append("仅检查单项否决指标，未发现否决问题：合格")
@@ -178,6 +189,8 @@ def _vetoes(iset: IndicatorSet, by_indicator: dict[str, list[Finding]],
             by_item[f.item].append(f)
         for item, group in by_item.items():
             entry = iset.item(indicator_id, item)
+            if entry.get("pending"):
+                continue
             threshold = int(entry.get("threshold", 1))
             if len(group) >= threshold:
                 fired.append(Veto(indicator_id, item, len(group), threshold,
@@ -185,6 +198,17 @@ def _vetoes(iset: IndicatorSet, by_indicator: dict[str, list[Finding]],
                                   iset.problem(indicator_id, item),
                                   tuple(f.fingerprint for f in group)))
     return tuple(fired)
+
+
+def _pending(iset: IndicatorSet, by_indicator: dict[str, list[Finding]],
+             applicable: Iterable[str]) -> tuple[str, ...]:
+    """The sentences of the ``pending`` items with a finding (the site was not inspected)."""
+    out: list[str] = []
+    for indicator_id in applicable:
+        for f in by_indicator.get(indicator_id, ()):
+            if iset.item(indicator_id, f.item).get("pending"):
+                out.append(iset.sentence(indicator_id, f.item))
+    return tuple(dict.fromkeys(out))
 
 
 def score_site(site: SiteRef, findings: Iterable[Finding], iset: IndicatorSet, *,
@@ -200,6 +224,9 @@ def score_site(site: SiteRef, findings: Iterable[Finding], iset: IndicatorSet, *
     vetoes = _vetoes(iset, by_indicator, applicable)
     if vetoes:
         return SiteScore(site.code, None, False, vetoes=vetoes, base=eff_base)
+    pending = _pending(iset, by_indicator, applicable)
+    if pending:
+        return SiteScore(site.code, None, False, base=eff_base, pending=pending)
     scored = [i for i in applicable if iset.family(i) in ("deduction", "bonus")]
     if not any(iset.family(i) == "deduction" for i in scored):
         return SiteScore(site.code, None, True, base=eff_base, veto_only=True)

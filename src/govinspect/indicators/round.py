@@ -89,6 +89,9 @@ class RoundSummary:
     changes: dict[str, Decimal | None] = field(default_factory=dict)
     previous: dict[str, Decimal] = field(default_factory=dict)
     options: SummaryOptions = SummaryOptions()
+    # 待核实: sites the round could not inspect (SiteScore.pending); in none of the counts,
+    # rates or rankings above
+    sites_pending: tuple[SiteResult, ...] = ()
 
 
 def _final(result: SiteResult) -> Decimal:
@@ -101,6 +104,8 @@ def summarise(set_id: str, site_results: Sequence[SiteResult],
               previous: Mapping[str, Decimal | float | str] | None = None,
               regions: Sequence[str] = (),
               options: SummaryOptions = SummaryOptions()) -> RoundSummary:
+    pending = tuple(r for r in site_results if r.score.pending)
+    site_results = [r for r in site_results if not r.score.pending]
     checked = len(site_results)
     failed = tuple(r for r in site_results if not r.score.passed)
     entered = tuple(r for r in site_results if r.score.entered_bonus)
@@ -138,7 +143,7 @@ def summarise(set_id: str, site_results: Sequence[SiteResult],
         metrics["site_pass_rate"], entered, metrics["entered_bonus_rate"], above,
         tuple(at_least), ranking, len(account_results), acc_failed,
         metrics["account_pass_rate"], tuple(counts.items()), inquiries, metrics, changes, prev,
-        options)
+        options, pending)
 
 
 def score_round(iset: IndicatorSet, sites: Sequence[SiteEntry], findings: Iterable[Finding], *,

@@ -44,8 +44,11 @@ class IndicatorSet:
         items = indicator.get("items") or {}
         if item in items:
             return items[item] or {}
-        if not item and len(items) == 1:  # a finding without item on a one-item indicator
-            return next(iter(items.values())) or {}
+        # a finding without item on a one-item indicator (``pending`` items — the round's own
+        # "not inspected" notes — are never meant by an item-less finding)
+        scored = [v for v in items.values() if not (v or {}).get("pending")]
+        if not item and len(scored) == 1:
+            return scored[0] or {}
         if not item and not items:
             return {}
         raise IndicatorSetError(f"指标体系 {self.id} 中没有 {indicator_id} 的扣分项 {item!r}")

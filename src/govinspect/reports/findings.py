@@ -96,12 +96,15 @@ def verdict(score: SiteScore) -> str:
     """合格 / 不合格, naming the veto indicators when a veto decided it."""
     if score.vetoes:
         return f"不合格（单项否决 {'、'.join(sorted({v.indicator_id for v in score.vetoes}))}）"
+    if score.pending:
+        return f"待核实（{'；'.join(score.pending)}）"
     return score.result
 
 
 def ranked(report: RoundReport) -> list[SiteReport]:
-    """Scored sites by score, then vetoed / veto-only sites, each group by code."""
-    return sorted(report.sites, key=lambda s: (s.score.score is None,
+    """Scored sites by score, then vetoed / veto-only sites, then the sites the round could
+    not inspect (待核实, never ranked), each group by code."""
+    return sorted(report.sites, key=lambda s: (bool(s.score.pending), s.score.score is None,
                                                -(s.score.score or 0), s.site.code))
 
 
@@ -109,7 +112,7 @@ def _summary_rows(report: RoundReport) -> list[list]:
     rows = []
     for rank, s in enumerate(ranked(report), start=1):
         deducted = float(sum(d.applied for d in s.score.deductions))
-        rows.append([rank, s.site.code, s.site.name, s.site.kind.value, s.unit, s.region,
+        rows.append(["—" if s.score.pending else rank, s.site.code, s.site.name, s.site.kind.value, s.unit, s.region,
                      s.pages, len(s.findings), round(deducted, 2), s.score.score,
                      verdict(s.score)])
     return rows

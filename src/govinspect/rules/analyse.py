@@ -68,6 +68,9 @@ class SiteInput:
     # name and URL (e.g. the element labels of 办事指南 pages), for its site check
     notes: dict[str, dict[str, object]] = field(default_factory=dict)
     traps: list[dict] = field(default_factory=list)  # collector's trap notes {kind, pattern, cut}
+    # the site's row of the collector's summary.json (homepage_status / _failure / _redirect,
+    # pages …); None when the collector has none
+    collected: dict | None = None
     probes: list[ProbeResult] = field(default_factory=list)  # W-V2 homepage probes so far
     # median over the round's sites of each site's median homepage latency (ms); None: no probes
     peer_latency_ms: float | None = None
@@ -116,14 +119,18 @@ def _dead_links(data: SiteInput, ctx: RoundContext) -> list[Finding]:
 PAGE_CHECKS: list[PageCheck] = [_text_checks, _dark_link_checks]
 SITE_CHECKS: list[SiteCheck] = [_dead_links]
 PAGE_NOTES: list[tuple[str, PageNote]] = []
+# Site checks that decide whether the round inspected the site at all: when one finds
+# something, that is the site's only finding (no page or site check runs on it).
+SITE_GATES: list[SiteCheck] = []
 SITE_CHECKS += __import__("govinspect.rules.site_columns", fromlist=["*"]).SITE_CHECKS
 SITE_CHECKS += __import__("govinspect.rules.site_identity", fromlist=["*"]).SITE_CHECKS
-for _module in ("site_policy", "site_interaction", "site_openness", "transport",
+for _module in ("availability", "site_policy", "site_interaction", "site_openness", "transport",
                 "site_service", "site_notes", "site_header", "site_search"):
     _rules = __import__(f"govinspect.rules.{_module}", fromlist=["*"])
     SITE_CHECKS += _rules.SITE_CHECKS
     PAGE_CHECKS += getattr(_rules, "PAGE_CHECKS", [])
     PAGE_NOTES += getattr(_rules, "PAGE_NOTES", [])
+    SITE_GATES += getattr(_rules, "SITE_GATES", [])
 
 
 def _is_html(capture: CaptureRecord) -> bool:
@@ -166,6 +173,7 @@ def analyse_round_pages(sites: Iterable[SiteRef], pages: Iterable[PageInput],
                         probes: Mapping[str, list[ProbeResult]] | None = None,
                         first_seen: Mapping[str, dict[str, tuple[datetime, str]]] | None = None,
                         search: Mapping[str, SearchFacts] | None = None,
+                        collected: Mapping[str, dict] | None = None,
                         ) -> dict[str, list[Finding]]:
     """All findings of a round, by site code. Pages of unknown sites are ignored."""
     inputs = {s.code: SiteInput(s) for s in sites}
@@ -175,6 +183,9 @@ def analyse_round_pages(sites: Iterable[SiteRef], pages: Iterable[PageInput],
     for code, facts in (search or {}).items():
         if code in inputs:
             inputs[code].search = facts
+    for code, row in (collected or {}).items():
+        if code in inputs:
+            inputs[code].collected = dict(row)
     for code, notes in (traps or {}).items():
         if code in inputs:
             inputs[code].traps = list(notes)
@@ -213,6 +224,10 @@ def analyse_round_pages(sites: Iterable[SiteRef], pages: Iterable[PageInput],
         if on_page:
             on_page(n)
     for data in inputs.values():
+        gated = [f for gate in SITE_GATES for f in gate(data, ctx)]
+        if gated:
+            findings[data.site.code] = gated
+            continue
         for check in SITE_CHECKS:
             findings[data.site.code].extend(check(data, ctx))
     return {code: findings.get(code, []) for code in inputs}

@@ -21,8 +21,9 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from govinspect.core.probes import OUTCOME_LABELS, ProbeOutcome, ProbeResult
-from govinspect.core.types import Confidence, Evidence, Finding, SiteRef
+from govinspect.core.types import Confidence, Evidence, Finding, LinkFailure, SiteRef
 from govinspect.rules.base import Rule, register
+from govinspect.rules.links import FAILURE_LABELS
 
 INDICATOR = "W-V2"
 FIRST_FAILURES = 10  # how many failed visits the evidence lists
@@ -122,3 +123,97 @@ UNREACHABLE_HOMEPAGE = register(
         check=unreachable_homepage,
     )
 )
+
+
+# ── the round could not inspect the site (GI-A002) ───────────────────────────────────────
+def _monitoring(probes: list[ProbeResult], t: AvailabilityThresholds) -> str:
+    """What the W-V2 probes say, in a sentence for the office."""
+    visits = [p for p in probes if p.outcome.counted]
+    if not visits:
+        return ("本轮没有首页可用性监测记录，不能据此认定站点无法访问（W-V2），"
+                "请核实后再评分")
+    failures = sum(p.outcome.failed for p in visits)
+    ratio = Decimal(failures) / Decimal(len(visits))
+    if len(visits) < t.required:
+        return (f"首页可用性监测未满（已访问{len(visits)}次，应至少{t.required}次，"
+                f"失败{failures}次），不能据此认定站点无法访问，请核实后再评分")
+    if ratio >= t.fail_ratio:
+        return f"首页可用性监测认定站点无法访问（失败{failures}/{len(visits)}次，W-V2 单项否决）"
+    return (f"首页可用性监测期内首页可以访问（失败{failures}/{len(visits)}次，"
+            f"低于{_percent(t.fail_ratio)}），本轮采集失败的原因请核实后再评分")
+
+
+def not_inspected(site: SiteRef, collected: Mapping[str, Any] | None,
+                  probes: Iterable[ProbeResult] = (),
+                  thresholds: AvailabilityThresholds | None = None) -> list[Finding]:
+    """At most one finding per site: the crawl of the round got no homepage or no page.
+
+    ``collected`` is the site's row of the collector's summary.json (``homepage_failure``,
+    ``homepage_status``, ``homepage_redirect``, ``pages``); None when the collector has none
+    (an unfinished collect is the round's guard's business, not a finding)."""
+    if not collected:
+        return []
+    t = thresholds or AvailabilityThresholds()
+    target = collected.get("homepage_redirect")
+    failure = collected.get("homepage_failure")
+    status = collected.get("homepage_status")
+    pages = int(collected.get("pages") or 0)
+    details: dict[str, Any] = {"pages": pages, "homepage_status": status,
+                               "homepage_failure": failure}
+    if target:
+        item = "homepage_offsite"
+        what = f"本轮采集时首页跳转到名录以外的网站 {target}，未作为本站首页采集"
+        context = f"{site.homepage} → {target}"
+        details["target"] = target
+    elif failure or (status is not None and int(status) >= 400):
+        item = "homepage_failed"
+        try:
+            label = FAILURE_LABELS[LinkFailure(failure)] if failure else "服务器返回错误状态"
+        except ValueError:
+            label = "无法访问"
+        label += f"（状态码 {status}）" if status else ""
+        what = f"本轮采集时首页无法打开：{label}"
+        context = label
+    elif pages == 0:
+        item = "no_pages"
+        what = "本轮采集未获取到本站任何页面（可能全部被拒绝或拦截）"
+        context = what
+    else:
+        return []
+    return [Finding(
+        rule_id=NOT_INSPECTED.id, indicator_id=INDICATOR, subject=site.code,
+        message=f"{what}；本站未能检查。{_monitoring(sorted(probes, key=lambda p: p.slot), t)}",
+        evidence=Evidence(url=site.homepage, context=context),
+        confidence=Confidence.CERTAIN, item=item, details=details,
+    )]
+
+
+def _not_inspected_check(data, ctx) -> list[Finding]:
+    return not_inspected(data.site, data.collected, data.probes,
+                         AvailabilityThresholds.from_indicator(
+                             ctx.indicator_set.indicators.get(INDICATOR)))
+
+
+NOT_INSPECTED = register(
+    Rule(
+        id="GI-A002",
+        title="本轮未能检查（首页无法获取或未采集到页面）",
+        indicators=(INDICATOR,),
+        what="本轮采集时首页无法打开（连接被拒绝、域名无法解析、超时、证书错误、服务器返回错误状态、"
+        "被拦截），首页跳转到名录以外的网站，或整站没有采集到任何页面：本站未能检查。这条问题本身"
+        "不否决、不扣分：首页可用性监测（GI-A001）认定无法访问时按 W-V2 单项否决；否则该网站"
+        "结果为“待核实”，不计分、不参加排名，由检查人员核实（复核确认后补采或人工评分）。",
+        why="未能检查的网站若按满分计，会以100分排在通报前列；无法检查本身就是需要说明的情况。",
+        example="http://www.example.gov.cn/ 本轮采集时连接被拒绝；监测期内1周140次访问中失败"
+        "20次（14.29%）→ 单项否决；没有监测记录 → 待核实。",
+        fix="排查服务器、网络线路、域名解析、证书和防火墙策略；首页跳转到其他网站的，应恢复本站"
+        "首页或在名录中登记新的网址。",
+        basis="W-V2 站点无法访问（国办秘函〔2019〕19号 单项否决指标）；INDICATORS.md R11",
+        check=not_inspected,
+    )
+)
+
+# A gate: a site it finds anything for was not inspected; the other checks do not run on it
+# (their findings would be about data the round never had).
+SITE_GATES = [_not_inspected_check]
+SITE_CHECKS: list = []

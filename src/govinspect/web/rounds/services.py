@@ -102,8 +102,8 @@ def office_lexicon():
     return load_lexicon([folder]) if folder.is_dir() else None
 
 
-def _round_traps(out: Path) -> dict[str, list[dict]]:
-    """The collector's trap notes by site (summary.json; none while a crawl is unfinished)."""
+def _collected_sites(out: Path) -> dict[str, dict]:
+    """The collector's summary.json rows by site (none while a crawl is unfinished)."""
     try:
         summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -111,7 +111,12 @@ def _round_traps(out: Path) -> dict[str, list[dict]]:
     sites = summary.get("sites") if isinstance(summary, dict) else None
     if not isinstance(sites, dict):
         return {}
-    return {code: list(s.get("traps") or []) for code, s in sites.items() if isinstance(s, dict)}
+    return {code: s for code, s in sites.items() if isinstance(s, dict)}
+
+
+def _round_traps(collected: dict[str, dict]) -> dict[str, list[dict]]:
+    """The collector's trap notes by site."""
+    return {code: list(s.get("traps") or []) for code, s in collected.items()}
 
 
 def analyse_round(round_: Round, progress: Callable[[int], None] | None = None
@@ -132,9 +137,11 @@ def analyse_round(round_: Round, progress: Callable[[int], None] | None = None
     pages = (PageInput(capture, body) for capture, body in iter_pages(out))
     from govinspect.web.rounds.probes import probe_results  # W-V2 probes recorded so far
 
+    collected = _collected_sites(out)
     results = analyse_round_pages([s.to_ref() for s in sites.values()], pages,
                                   read_link_checks(out), ctx, on_page=progress,
-                                  transport=read_transport_facts(out), traps=_round_traps(out),
+                                  transport=read_transport_facts(out),
+                                  traps=_round_traps(collected), collected=collected,
                                   search=read_search_facts(out),
                                   probes={c: probe_results(round_, s) for c, s in sites.items()},
                                   first_seen=first_seen_earlier(round_))

@@ -84,7 +84,7 @@ def build_dashboard(round_: Round, scope) -> Dashboard:
     failed = [row for row in (failed_table.rows if failed_table else ()) if row[2] in visible]
     ranked = {row[1] for row in (ranking_table.rows if ranking_table else ())}
     unranked = [(r.entry.site.code, r.entry.site.name, r.entry.site.kind.value,
-                 r.score.score_text) for r in summary.sites
+                 r.score.score_text) for r in (*summary.sites, *summary.sites_pending)
                 if r.entry.site.code not in ranked and r.entry.site.code in visible]
 
     finals = [r.score.final for r in summary.sites if r.score.final is not None]
