@@ -14,9 +14,9 @@ import argparse
 import time
 from datetime import UTC, datetime
 
+from govinspect.core.indicator_sets import load_indicator_set
 from govinspect.core.types import CaptureRecord, SiteRef
 from govinspect.demo.network import build_network
-from govinspect.indicators.sets import load_indicator_set
 from govinspect.rules.analyse import PageInput, RoundContext, analyse_round_pages
 
 

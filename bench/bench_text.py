@@ -83,7 +83,7 @@ def _cpu(fn) -> float:
 
 
 def bench_check_text() -> None:
-    from govinspect.lexicons.cli import run_check_text
+    from govinspect.cli.check_text import run_check_text
     from govinspect.lexicons.spelling import model
 
     model()

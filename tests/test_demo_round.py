@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from govinspect.indicators.sets import load_indicator_set
+from govinspect.core.indicator_sets import load_indicator_set
 
 
 @pytest.mark.slow

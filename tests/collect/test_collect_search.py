@@ -13,11 +13,11 @@ import pytest
 
 from govinspect.collect.crawl import CollectOptions, collect_sites_subprocess
 from govinspect.collect.store import read_captures, read_search, read_search_facts
+from govinspect.core.indicator_sets import load_indicator_set
 from govinspect.core.types import SiteKind, SiteRef
 from govinspect.demo.network import build_network
 from govinspect.demo.server import choose_port, serve_network
 from govinspect.eval.demo import load_kinds, match
-from govinspect.indicators.sets import load_indicator_set
 from govinspect.rules.site_search import check_search
 
 KINDS = ("search_missing", "search_broken", "search_misses_titles", "search_uncategorised",

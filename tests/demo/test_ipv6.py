@@ -13,13 +13,13 @@ import pytest
 
 from govinspect.collect.options import CollectOptions
 from govinspect.collect.transport_probe import probe_sites
+from govinspect.core.indicator_sets import load_indicator_set
 from govinspect.core.types import Confidence, SiteKind, SiteRef, TransportFacts
 from govinspect.demo import server as demo_server
 from govinspect.demo.model import CA_FILE, IPV6_LOOPBACK
 from govinspect.demo.network import IPV6_PLANTS, build_network
 from govinspect.demo.server import choose_port, ipv6_loopback_available, serve_network
 from govinspect.eval.demo import load_kinds, match
-from govinspect.indicators.sets import load_indicator_set
 from govinspect.rules.transport import check_transport
 
 SITES = 10
@@ -183,7 +183,7 @@ def test_demo_builds_without_ipv6_where_the_machine_has_none(monkeypatch, tmp_pa
 
     from rich.console import Console
 
-    from govinspect.demo.cli import DEMO_T, serve_network_for
+    from govinspect.cli.demo import DEMO_T, serve_network_for
 
     monkeypatch.setattr(demo_server, "ipv6_loopback_available", lambda: False)
     console = Console(record=True, width=200)

@@ -15,13 +15,13 @@ import pytest
 from govinspect.collect.options import CollectOptions
 from govinspect.collect.probe import visit
 from govinspect.collect.transport_probe import probe_sites
+from govinspect.core.indicator_sets import load_indicator_set
 from govinspect.core.probes import ProbeOutcome
 from govinspect.core.types import SiteKind, SiteRef, TransportFacts
 from govinspect.demo.model import CA_FILE
 from govinspect.demo.network import TRANSPORT_PLANTS, build_network
 from govinspect.demo.server import choose_port, serve_network
 from govinspect.eval.demo import load_kinds, match
-from govinspect.indicators.sets import load_indicator_set
 from govinspect.rules.transport import check_transport
 
 from .walk import walk

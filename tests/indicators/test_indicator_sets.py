@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from govinspect.indicators.sets import IndicatorSetError, load_indicator_set
+from govinspect.core.indicator_sets import IndicatorSetError, load_indicator_set
 
 SECTION_IDS = (
     [f"W-V{i}" for i in range(1, 7)] + [f"W-D{i}" for i in range(1, 30)]

@@ -7,6 +7,8 @@ from decimal import Decimal
 
 import pytest
 
+from govinspect.core.indicator_sets import load_indicator_set
+from govinspect.core.newmedia import AccountEntry
 from govinspect.core.types import (
     Evidence,
     Finding,
@@ -17,10 +19,9 @@ from govinspect.core.types import (
     SiteKind,
     SiteRef,
 )
-from govinspect.indicators.accounts import AccountEntry, stale_accounts
 from govinspect.indicators.engine import score_account, score_site
-from govinspect.indicators.sets import load_indicator_set
 from govinspect.rules.links import dead_links
+from govinspect.rules.newmedia import stale_accounts
 
 NAT = load_indicator_set("national-2019")
 CZ = load_indicator_set("chuzhou-2022")

@@ -1,8 +1,8 @@
 """W-D22 deductions as the skeleton scores them: 0.2 homepage, 0.1 other, cap 1 — from YAML."""
 
+from govinspect.core.indicator_sets import load_indicator_set
 from govinspect.core.types import Evidence, Finding, SiteKind, SiteRef
 from govinspect.indicators.engine import score_site
-from govinspect.indicators.sets import load_indicator_set
 
 SITE = SiteRef("3411000003", "示例市发展和改革委员会", "http://fgw.shishi.gov.cn/", SiteKind.DEPARTMENT)
 

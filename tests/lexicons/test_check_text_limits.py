@@ -3,7 +3,7 @@ the whole text."""
 
 from __future__ import annotations
 
-from govinspect.lexicons.cli import run_check_text
+from govinspect.cli.check_text import run_check_text
 
 
 def test_spelling_pass_is_capped_with_a_note():

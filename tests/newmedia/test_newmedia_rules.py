@@ -9,6 +9,7 @@ import pytest
 
 from govinspect.collect.newmedia.feeds import parse_feed
 from govinspect.collect.newmedia.weibo import parse_weibo_json
+from govinspect.core.indicator_sets import load_indicator_set
 from govinspect.core.newmedia import (
     SHANGHAI,
     AccountFacts,
@@ -22,7 +23,6 @@ from govinspect.core.newmedia import (
 from govinspect.core.roster import Platform
 from govinspect.core.types import Confidence
 from govinspect.indicators.engine import score_account
-from govinspect.indicators.sets import load_indicator_set
 from govinspect.rules import newmedia as nm
 from govinspect.rules.base import all_rules
 

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import yaml
 
+from govinspect.core.indicator_sets import load_indicator_set
+from govinspect.core.newmedia import AccountEntry
 from govinspect.core.types import Evidence, Finding, SiteKind, SiteRef
-from govinspect.indicators.accounts import AccountEntry
 from govinspect.indicators.inquiries import Inquiry
 from govinspect.indicators.round import SiteEntry, score_round
-from govinspect.indicators.sets import load_indicator_set
 from govinspect.reports.notice import NoticeMeta
 
 FIXTURE = Path(__file__).parent / "fixtures" / "chuzhou-2022q2.yaml"

@@ -1,8 +1,8 @@
 from openpyxl import load_workbook
 
+from govinspect.core.indicator_sets import load_indicator_set
 from govinspect.core.types import Evidence, Finding, SiteKind, SiteRef
 from govinspect.indicators.engine import score_site
-from govinspect.indicators.sets import load_indicator_set
 from govinspect.reports.findings import RoundReport, SiteReport, write_round_reports
 
 PORTAL = SiteRef("3411000001", "示例市人民政府", "http://www.shishi.gov.cn/", SiteKind.PORTAL)

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from govinspect.core.indicator_sets import load_indicator_set
 from govinspect.core.roster import Table
 from govinspect.core.types import SiteKind, SiteRef
 from govinspect.indicators.engine import score_site
@@ -23,7 +24,6 @@ from govinspect.indicators.manual_io import (
     parse_when,
     resolve_item,
 )
-from govinspect.indicators.sets import load_indicator_set
 
 CST = ZoneInfo("Asia/Shanghai")
 ISET = load_indicator_set("chuzhou-2022")

@@ -6,10 +6,10 @@ import dataclasses
 import datetime as dt
 from functools import lru_cache
 
+from govinspect.core.indicator_sets import load_indicator_set
 from govinspect.core.types import SiteKind, SiteRef
 from govinspect.demo.network import build_network
 from govinspect.extract import extract_page
-from govinspect.indicators.sets import load_indicator_set
 from govinspect.rules.analyse import RoundContext, SiteInput
 from govinspect.rules.site_interaction import completed
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from govinspect.core.indicator_sets import load_indicator_set
 from govinspect.core.probes import ProbeOutcome, ProbeResult, plan_slots
 from govinspect.core.types import Confidence, SiteKind, SiteRef
-from govinspect.indicators.sets import load_indicator_set
 from govinspect.rules.availability import (
     UNREACHABLE_HOMEPAGE,
     AvailabilityThresholds,

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from govinspect.core.indicator_sets import load_indicator_set
 from govinspect.core.types import SiteKind, SiteRef
 from govinspect.extract import extract_page
-from govinspect.indicators.sets import load_indicator_set
 from govinspect.rules.analyse import RoundContext, SiteInput
 from govinspect.rules.site_columns import (
     check_columns,

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from govinspect.core.indicator_sets import load_indicator_set
 from govinspect.core.types import SiteKind, SiteRef
 from govinspect.demo.network import build_network
 from govinspect.extract import extract_page
-from govinspect.indicators.sets import load_indicator_set
 from govinspect.rules.analyse import RoundContext, SiteInput
 from govinspect.rules.site_identity import domain_rules, footer_items, jiucuo_entry, meta_tags
 

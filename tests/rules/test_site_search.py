@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from govinspect.core.indicator_sets import load_indicator_set
 from govinspect.core.types import Confidence, SearchFacts, SearchQuery, SiteKind, SiteRef
 from govinspect.indicators.engine import score_site
-from govinspect.indicators.sets import load_indicator_set
 from govinspect.rules.analyse import RoundContext, SiteInput, analyse_round_pages
 from govinspect.rules.site_search import check_search, site_search
 

@@ -1,7 +1,7 @@
 """Which stored findings feed the score: W-V1 (level S) waits for a person even when the
 machine is certain; other certain findings count; suspected ones only once confirmed."""
 
-from govinspect.indicators.sets import load_indicator_set
+from govinspect.core.indicator_sets import load_indicator_set
 from govinspect.web.rounds.models import Finding, ReviewState
 from govinspect.web.rounds.services import counts_for_score
 

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from workspace_scenario import PASSWORD, build
 
-from govinspect.indicators.sets import load_indicator_set
+from govinspect.core.indicator_sets import load_indicator_set
 from govinspect.reports.notice import build_notice, notice_context
 from govinspect.web.accounts.scope import Scope
 from govinspect.web.rounds.notice import notice_meta, score_db_round

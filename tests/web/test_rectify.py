@@ -53,7 +53,7 @@ def test_publication_groups_findings_into_items():
 
 def test_items_follow_the_grouping_function():
     """Same findings → the same groups as reports.rectification.group_findings."""
-    from govinspect.indicators.sets import load_indicator_set
+    from govinspect.core.indicator_sets import load_indicator_set
     from govinspect.reports.rectification import group_findings
     from govinspect.web.rectify.services import rectification_findings
 

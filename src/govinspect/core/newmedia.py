@@ -14,6 +14,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
+from dateutil.relativedelta import relativedelta
+
 from govinspect.core.roster import PLATFORM_ALIASES, Platform
 
 try:
@@ -250,3 +252,20 @@ def normalise_name(text: str) -> str:
     (including 【】《》“”) dropped."""
     return _DROP.sub("", unicodedata.normalize("NFKC", text or "")).casefold()
 
+
+@dataclass(frozen=True)
+class AccountEntry:
+    code: str  # 新媒体标识码
+    name: str
+    platform: str  # 微信订阅号 / 新浪微博 / 抖音 …
+    region: str  # 市直部门 / 琅琊区 … (the 通报 counts accounts per region)
+    owner: str = ""  # 认证主体
+    last_post: dt.datetime | None = None  # None: never posted or unknown
+    url: str = ""
+
+
+def window_start(t: dt.datetime, window: dict) -> dt.datetime:
+    """t minus a calendar window ({days: N} / {months: N} / {years: N}; calendar months)."""
+    return t - relativedelta(days=int(window.get("days", 0)),
+                             months=int(window.get("months", 0)),
+                             years=int(window.get("years", 0)))

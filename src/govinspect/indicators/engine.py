@@ -28,8 +28,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from govinspect.core.indicator_sets import IndicatorSet, dec
 from govinspect.core.types import Finding, SiteRef
-from govinspect.indicators.sets import IndicatorSet, dec
 
 HUNDRED = Decimal(100)
 

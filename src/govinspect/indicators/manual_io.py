@@ -26,6 +26,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 
+from govinspect.core.indicator_sets import IndicatorSet, dec
 from govinspect.core.roster import Table
 from govinspect.core.sheets import (
     NO,
@@ -38,7 +39,6 @@ from govinspect.core.sheets import (
     sheet_rows,
 )
 from govinspect.core.types import Evidence, Finding
-from govinspect.indicators.sets import IndicatorSet, dec
 
 HELP_SHEET = "说明"
 INDICATOR_SHEET = "指标与扣分项"

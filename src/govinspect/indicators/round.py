@@ -12,13 +12,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from govinspect.core.indicator_sets import IndicatorSet, dec
+from govinspect.core.newmedia import AccountEntry
 from govinspect.core.rates import change, rate
 from govinspect.core.types import Finding, SiteRef
 from govinspect.core.workdays import WorkdayCalendar
-from govinspect.indicators.accounts import AccountEntry, stale_accounts
 from govinspect.indicators.engine import AccountScore, SiteScore, score_account, score_site
 from govinspect.indicators.inquiries import Inquiry, InquiryStats, inquiry_stats
-from govinspect.indicators.sets import IndicatorSet, dec
+from govinspect.rules.newmedia import stale_accounts
 
 
 @dataclass(frozen=True)

@@ -17,9 +17,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from govinspect.core.indicator_sets import IndicatorSet
 from govinspect.core.types import Finding, SiteRef
 from govinspect.indicators.engine import SiteScore
-from govinspect.indicators.sets import IndicatorSet
 from govinspect.reports.atomic import atomic_path, write_text
 
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from urllib.parse import unquote, urlsplit
 
+from govinspect.core.indicator_sets import IndicatorSet
 from govinspect.core.probes import ProbeResult
 from govinspect.core.types import (
     CaptureRecord,
@@ -30,7 +31,6 @@ from govinspect.core.types import (
     TransportFacts,
 )
 from govinspect.extract import PageFacts, extract_page
-from govinspect.indicators.sets import IndicatorSet
 from govinspect.lexicons.engine import Lexicon
 from govinspect.rules.site_interaction import completed as complete_message_facts
 

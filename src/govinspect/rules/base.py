@@ -7,6 +7,8 @@ generated from this registry, so a rule without documentation cannot be register
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -41,23 +43,16 @@ def register(rule: Rule) -> Rule:
     return rule
 
 
-def all_rules() -> list[Rule]:
-    """Every registered rule, importing the rule modules first."""
-    import govinspect.rules.availability  # noqa: F401
-    import govinspect.rules.darklinks  # noqa: F401
-    import govinspect.rules.links  # noqa: F401  (registers on import)
-    import govinspect.rules.newmedia  # noqa: F401  (also registers GI-NM001)
-    import govinspect.rules.privacy  # noqa: F401
-    import govinspect.rules.site_columns  # noqa: F401
-    import govinspect.rules.site_header  # noqa: F401
-    import govinspect.rules.site_identity  # noqa: F401
-    import govinspect.rules.site_interaction  # noqa: F401
-    import govinspect.rules.site_notes  # noqa: F401
-    import govinspect.rules.site_openness  # noqa: F401
-    import govinspect.rules.site_policy  # noqa: F401
-    import govinspect.rules.site_search  # noqa: F401
-    import govinspect.rules.site_service  # noqa: F401
-    import govinspect.rules.text  # noqa: F401
-    import govinspect.rules.transport  # noqa: F401
+# Modules of this package that hold no rules (the engine, the registry, the docs generator).
+_NOT_RULE_MODULES = frozenset({"base", "analyse", "docs"})
 
+
+def all_rules() -> list[Rule]:
+    """Every registered rule. Rule modules register on import; every module of this package
+    is imported (discovered, not listed), so a new rule module needs no entry anywhere else."""
+    import govinspect.rules as package
+
+    for module in pkgutil.iter_modules(package.__path__):
+        if module.name not in _NOT_RULE_MODULES and not module.name.startswith("_"):
+            importlib.import_module(f"{package.__name__}.{module.name}")
     return sorted(REGISTRY.values(), key=lambda r: r.id)

@@ -3,7 +3,7 @@ what inspectors recorded) and the 备案 registry.
 
 Indicators (INDICATORS.md §5 and the indicator sets): NM-V1 严重表述错误 (the lexicon rules of
 ``govinspect.rules.text`` run over posts), NM-V2 内容不更新 (rule GI-NM001 of
-``govinspect.indicators.accounts``, fed with the last post time), NM-V3 互动功能, NM-L1 信息转载
+``stale_accounts``, fed with the last post time), NM-V3 互动功能, NM-L1 信息转载
 (滁州 2022), NM-D2 菜单, NM-D3 与本单位职能相关, NM-D4 账号管理 (僵尸账号, 擅自开设).
 Thresholds and cue lists are data: ``rules/data/newmedia.yaml``; windows can be overridden
 per indicator set (``indicators.<id>.window: {days: N}``).
@@ -22,7 +22,9 @@ from typing import Any
 import yaml
 from dateutil.relativedelta import relativedelta
 
+from govinspect.core.indicator_sets import IndicatorSet, load_indicator_set
 from govinspect.core.newmedia import (
+    AccountEntry,
     AccountFacts,
     AccountRef,
     InspectionRecord,
@@ -31,11 +33,10 @@ from govinspect.core.newmedia import (
     normalise_name,
     platform_words,
     shanghai,
+    window_start,
 )
 from govinspect.core.roster import Platform
 from govinspect.core.types import Confidence, Evidence, Finding, Span
-from govinspect.indicators.accounts import STALE_ACCOUNT, AccountEntry, stale_accounts
-from govinspect.indicators.sets import IndicatorSet, load_indicator_set
 from govinspect.rules.base import Rule, register
 
 DEFAULT_STALE_DAYS = 14  # NM-V2 nationally, when the set says nothing
@@ -126,9 +127,68 @@ SERIOUS_ERRORS = register(Rule(
 
 # --- NM-V2 内容不更新 -------------------------------------------------------------------------
 
+def _window_words(window: dict) -> str:
+    if window.get("days") == 7:
+        return "一周"
+    if "days" in window and int(window["days"]) % 7 == 0:
+        return f"{int(window['days']) // 7}周"
+    if "days" in window:
+        return f"{window['days']}天"
+    if "months" in window:
+        return f"{window['months']}个月"
+    return f"{window.get('years', 1)}年"
+
+
+def stale_accounts(accounts: Iterable[AccountEntry], t: dt.datetime, iset: IndicatorSet
+                   ) -> list[Finding]:
+    """NM-V2: an account with no post in the window before t (t − window, t] is stale.
+
+    The window comes from the indicator set (national 2 weeks; 滁州 2022 one week). An account
+    whose last post is unknown is not judged here (the office enters it or a manual finding).
+    """
+    window = iset.indicators["NM-V2"].get("window") or {"days": 14}
+    start = window_start(t, window)
+    words = _window_words(window)
+    findings = []
+    for account in accounts:
+        if account.last_post is None or account.last_post > start:
+            continue
+        last = account.last_post
+        findings.append(Finding(
+            rule_id=STALE_ACCOUNT.id,
+            indicator_id="NM-V2",
+            subject=account.code,
+            message=(f"“{account.name}”{account.platform}最后一次更新为"
+                     f"{last.year}年{last.month}月{last.day}日，超过{words}未更新"),
+            evidence=Evidence(url=account.url or account.code,
+                              context=last.isoformat()),
+            item="stale",
+            details={"last_post": last.isoformat(), "window": dict(window),
+                     "reference_time": t.isoformat()},
+        ))
+    return findings
+
+
+STALE_ACCOUNT = register(
+    Rule(
+        id="GI-NM001",
+        title="政务新媒体内容不更新",
+        indicators=("NM-V2",),
+        what="以检查时间点为准，账号在指标体系规定的时间窗口内（国家指标2周，滁州2022为1周）"
+        "没有发布任何内容，即为内容不更新。最后发布时间来自平台采集或导入表。",
+        why="长期不更新的账号无法发挥政务新媒体的发布和服务作用，属于单项否决情形，账号判为不合格。",
+        example="“滁州治安在线”新浪微博最后一次更新为2022年6月20日，检查时间为2022年6月30日",
+        fix="建立账号内容更新机制，至少按指标要求的周期发布与本单位职能相关的信息；"
+        "确无运营能力的账号按程序注销或整合。",
+        basis="NM-V2 内容不更新（国办秘函〔2019〕19号 政务新媒体单项否决指标）",
+        check=stale_accounts,
+    )
+)
+
+
 def check_not_updated(accounts: Iterable[AccountFacts], t: dt.datetime,
                       iset: IndicatorSet | str | None = None) -> list[Finding]:
-    """NM-V2 through rule GI-NM001 (``indicators.accounts.stale_accounts``): the last post at
+    """NM-V2 through rule GI-NM001 (``stale_accounts``): the last post at
     or before ``t`` (posts and the hand record; an undated post never counts) older than the
     set's window ⇒ 不更新. Accounts with no known post time are not judged."""
     resolved = indicator_set(iset)
@@ -146,7 +206,7 @@ def check_not_updated(accounts: Iterable[AccountFacts], t: dt.datetime,
     return stale_accounts(entries, t, resolved)
 
 
-NOT_UPDATED = STALE_ACCOUNT  # GI-NM001, registered by govinspect.indicators.accounts
+NOT_UPDATED = STALE_ACCOUNT  # GI-NM001
 
 
 # --- NM-V3 互动功能 ---------------------------------------------------------------------------

@@ -163,7 +163,7 @@ def message_publication(site_input, ctx) -> list[Finding]:
             details={"column": column_url}))
         return out
     window = conf.get("window") or {"months": 2}
-    from govinspect.indicators.accounts import window_start
+    from govinspect.core.newmedia import window_start
 
     t = ref_datetime(ctx)
     start = window_start(t, window)
@@ -351,7 +351,7 @@ MESSAGE_FIELDS = register(Rule(
 def unanswered_messages(site_input, ctx) -> list[Finding]:
     """W-V5 (b): a 政务咨询 message asked within the year before t and unanswered for more
     than ``unanswered_after`` (or answered only after that). 疑似 (veto: a person confirms)."""
-    from govinspect.indicators.accounts import window_start
+    from govinspect.core.newmedia import window_start
 
     conf = indicator(ctx, "W-V5")
     t = ref_datetime(ctx)

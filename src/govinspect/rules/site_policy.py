@@ -376,7 +376,7 @@ def _windowed(pages: dict, ctx, indicator_id: str) -> dict:
     window = indicator(ctx, indicator_id).get("window")
     if not window:
         return pages
-    from govinspect.indicators.accounts import window_start
+    from govinspect.core.newmedia import window_start
 
     start = window_start(ref_datetime(ctx), window).date()
     return {u: f for u, f in pages.items()

@@ -11,9 +11,9 @@ from pathlib import Path
 import jinja2
 import yaml
 
+from govinspect.core.indicator_sets import IndicatorSet
 from govinspect.core.rates import change_phrase, percent
 from govinspect.indicators.round import AccountResult, RoundSummary, SiteResult
-from govinspect.indicators.sets import IndicatorSet
 from govinspect.reports.notice.model import Notice, NoticeMeta, Paragraph, Table
 
 CN_DIGITS = "〇一二三四五六七八九十"

@@ -24,7 +24,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from govinspect.indicators.sets import load_indicator_set
+from govinspect.core.indicator_sets import load_indicator_set
 from govinspect.web.decisions.models import Decision, DecisionScope, Flag, Verdict
 from govinspect.web.rounds.models import Finding, ReviewState, Round
 

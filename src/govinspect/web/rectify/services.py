@@ -18,8 +18,8 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from govinspect.core.indicator_sets import IndicatorSet, load_indicator_set
 from govinspect.core.types import Finding as CoreFinding
-from govinspect.indicators.sets import IndicatorSet, load_indicator_set
 from govinspect.reports.rectification import RectificationGroup, group_findings
 from govinspect.web.decisions.services import counts_for_score
 from govinspect.web.rectify.models import (

@@ -16,6 +16,7 @@ from govinspect.collect.sheets import (
     save_workbook,
     style_header,
 )
+from govinspect.core.indicator_sets import IndicatorSet
 from govinspect.core.roster import NO, YES, Table
 from govinspect.core.sheets import split_header
 from govinspect.indicators.manual_io import (
@@ -26,7 +27,6 @@ from govinspect.indicators.manual_io import (
     classify_sheet,
     item_label,
 )
-from govinspect.indicators.sets import IndicatorSet
 from govinspect.web.roster.files import RosterFileError
 
 FAMILY_NAMES = {"veto": "单项否决", "deduction": "扣分", "bonus": "加分", "problem": "问题（不计分）"}

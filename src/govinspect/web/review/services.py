@@ -12,6 +12,7 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
+from govinspect.core.indicator_sets import IndicatorSet, IndicatorSetError, load_indicator_set
 from govinspect.core.roster import Table
 from govinspect.core.types import Evidence, Finding
 from govinspect.indicators.inquiries import Inquiry as CoreInquiry
@@ -24,7 +25,6 @@ from govinspect.indicators.manual_io import (
     parse_manual_tables,
     parse_when,
 )
-from govinspect.indicators.sets import IndicatorSet, IndicatorSetError, load_indicator_set
 from govinspect.web.review.files import ReviewFileError, read_tables, write_workbook
 from govinspect.web.review.models import (
     METRICS,

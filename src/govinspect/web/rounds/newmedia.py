@@ -344,8 +344,8 @@ def account_findings(round_: Round) -> list[CoreFinding]:
     dismissed), NM-V2 from the last-post times and NM-V3 from the interaction checks
     (``AccountCheck``, collected or imported), and the 擅自开设 findings about accounts that
     are not in the roster (from ``newmedia/findings.json``)."""
-    from govinspect.indicators.accounts import stale_accounts
-    from govinspect.indicators.sets import load_indicator_set
+    from govinspect.core.indicator_sets import load_indicator_set
+    from govinspect.rules.newmedia import stale_accounts
     from govinspect.web.review.services import interaction_findings
     from govinspect.web.rounds.notice import round_inputs
 

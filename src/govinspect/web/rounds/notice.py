@@ -27,12 +27,12 @@ from pathlib import Path
 from django.conf import settings
 from django.utils import timezone
 
+from govinspect.core.indicator_sets import IndicatorSet, load_indicator_set
+from govinspect.core.newmedia import AccountEntry
 from govinspect.core.types import Finding
-from govinspect.indicators.accounts import AccountEntry
 from govinspect.indicators.inquiries import Inquiry
 from govinspect.indicators.manual_io import apply_point_overrides
 from govinspect.indicators.round import RoundSummary, SiteEntry, score_round
-from govinspect.indicators.sets import IndicatorSet, load_indicator_set
 from govinspect.reports.atomic import write_text
 from govinspect.reports.notice import NoticeMeta, build_notice, render_html, write_docx, write_xlsx
 from govinspect.web.rounds.models import Finding as FindingRow

@@ -38,6 +38,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from govinspect.collect.probe import visit
+from govinspect.core.indicator_sets import load_indicator_set
 from govinspect.core.probes import (
     ProbeOutcome,
     ProbeResult,
@@ -48,7 +49,6 @@ from govinspect.core.probes import (
     slot_interval,
 )
 from govinspect.core.types import Finding
-from govinspect.indicators.sets import load_indicator_set
 from govinspect.rules.availability import (
     INDICATOR,
     UNREACHABLE_HOMEPAGE,

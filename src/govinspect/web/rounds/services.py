@@ -25,9 +25,9 @@ from govinspect.collect.store import (
     read_search_facts,
     read_transport_facts,
 )
+from govinspect.core.indicator_sets import IndicatorSet, load_indicator_set
 from govinspect.core.types import Confidence, Finding, SiteKind
 from govinspect.indicators.engine import SiteScore, score_site
-from govinspect.indicators.sets import IndicatorSet, load_indicator_set
 from govinspect.reports.atomic import write_text
 from govinspect.reports.findings import RoundReport, SiteReport, split_bonus, write_round_reports
 from govinspect.rules.analyse import PageInput, RoundContext, analyse_round_pages

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from govinspect.core.indicator_sets import load_indicator_set
 from govinspect.core.rates import change_phrase
 from govinspect.indicators.round import RoundSummary
-from govinspect.indicators.sets import load_indicator_set
 from govinspect.reports.notice import Table, build_notice, notice_context
 from govinspect.web.rounds.models import Round
 from govinspect.web.rounds.notice import notice_meta, previous_round, score_db_round

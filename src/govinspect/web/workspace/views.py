@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 
-from govinspect.indicators.sets import IndicatorSetError, load_indicator_set
+from govinspect.core.indicator_sets import IndicatorSetError, load_indicator_set
 from govinspect.web.decisions import services as decisions
 from govinspect.web.decisions.models import Flag
 from govinspect.web.decisions.services import counts_for_score

@@ -58,7 +58,7 @@ def probe(round_name: str, until_done: bool, time_scale: str | None, per_day: in
     mapping = _parse_resolve(resolve)
 
     django_setup()
-    from govinspect.indicators.sets import IndicatorSetError
+    from govinspect.core.indicator_sets import IndicatorSetError
     from govinspect.web.rounds.models import Round
     from govinspect.web.rounds.probes import ProbeError, ProbeEvent, ProbeOptions, run_prober
 

@@ -34,7 +34,7 @@ def round_() -> None:
 def create(name: str, reference_time: str, indicator_set: str, site_codes: tuple[str, ...]) -> None:
     """创建（或更新）一个检查轮次。"""
     django_setup()
-    from govinspect.indicators.sets import IndicatorSetError
+    from govinspect.core.indicator_sets import IndicatorSetError
     from govinspect.web.rounds.services import RoundError, create_round
 
     try:
@@ -106,8 +106,8 @@ def report(round_name: str, out_dir: Path | None, notice: bool) -> None:
     if len(outcome.files) > 3:
         click.echo(f"……以及 {len(outcome.files) - 3} 份各网站整改清单")
     if notice:
+        from govinspect.core.indicator_sets import IndicatorSetError
         from govinspect.core.workdays import CalendarDataError, CalendarNotCovered
-        from govinspect.indicators.sets import IndicatorSetError
         from govinspect.reports.notice import NoticeTemplateError
         from govinspect.web.rounds.notice import write_round_notice
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from govinspect.web.roster.cli import echo_import
+from govinspect.cli.roster import echo_import
 from govinspect.web.setup import django_setup
 
 CLI_LABEL = "命令行"
@@ -68,7 +68,7 @@ def review() -> None:
 def template(out: Path | None, round_name: str | None, indicator_set: str) -> None:
     """生成人工检查导入模板（.xlsx），默认文件名“人工检查导入模板.xlsx”。"""
     django_setup()
-    from govinspect.indicators.sets import IndicatorSetError
+    from govinspect.core.indicator_sets import IndicatorSetError
     from govinspect.web.review.services import TEMPLATE_NAME, write_review_template
 
     out = out or Path(TEMPLATE_NAME)

@@ -126,11 +126,11 @@ def _run_round(server, out_dir: Path, t: datetime, console, probe_seconds: float
     django_setup()
     from rich.table import Table
 
+    from govinspect.cli.rounds import crawl_progress
     from govinspect.collect.crawl import CollectOptions
     from govinspect.collect.options import default_workers
     from govinspect.demo.model import CA_FILE
     from govinspect.web.roster.services import import_roster
-    from govinspect.web.rounds.cli import crawl_progress
     from govinspect.web.rounds.services import (
         analyse_round,
         collect_round,

@@ -1,0 +1,5 @@
+"""`python -m govinspect.cli …`."""
+
+from govinspect.cli import main
+
+main()
