@@ -11,9 +11,9 @@ import pytest
 from docx import Document
 from openpyxl import load_workbook
 
+from govinspect.core.indicator_sets import load_indicator_set
 from govinspect.core.types import SiteKind, SiteRef
 from govinspect.indicators.round import SiteEntry, score_round
-from govinspect.indicators.sets import load_indicator_set
 from govinspect.reports.notice import NoticeMeta, build_notice, render_html, write_docx, write_xlsx
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")

@@ -93,7 +93,7 @@ def page_site(label: dict) -> SiteRef:
 def page_findings(page: CorpusPage, *, spelling: bool = True) -> list[Finding]:
     """Every in-scope finding of the round's analysis on one real page (plus the statistical
     错别字 pass, which rounds leave to ``check-text``)."""
-    from govinspect.indicators.sets import load_indicator_set
+    from govinspect.core.indicator_sets import load_indicator_set
     from govinspect.rules.analyse import PageInput, RoundContext, analyse_round_pages
 
     label = page.label
