@@ -7,10 +7,10 @@ from decimal import Decimal
 
 from test_availability import SITE, week
 
+from govinspect.core.indicator_sets import load_indicator_set
 from govinspect.core.probes import ProbeOutcome
 from govinspect.indicators.engine import score_site
 from govinspect.indicators.round import SiteEntry, SiteResult, summarise
-from govinspect.indicators.sets import load_indicator_set
 from govinspect.rules.availability import NOT_INSPECTED, not_inspected, unreachable_homepage
 
 ISET = load_indicator_set("national-2019")
