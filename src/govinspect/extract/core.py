@@ -408,4 +408,5 @@ def _extract(body: bytes, url: str, anchor: datetime | None, headers: dict | Non
         main_text=main_text,
         date_problems=tuple(problems),
         encoding=Encoding(declared, detected),
+        notes=tuple(doc.notes),
     )

@@ -1,5 +1,13 @@
 """Parse a decoded page with lxml and prepare what every extractor reads.
 
+The page is parsed the way a browser shows it, not the way libxml2 stops on it (measured in
+docs/reliability.md): C0 control characters are neutralised to spaces (lxml refuses them),
+``</body>``/``</html>`` end tags are dropped (a stray one in an include ends libxml2's
+document while a browser goes on in the body), ``huge_tree`` lifts libxml2's 10 MB text-node
+and 256-level depth limits, and a page nested deeper than libxml2's hard limit is re-parsed
+with the elements past ``MAX_DEPTH`` flattened (Blink flattens past 512 too). Every such
+repair is recorded in ``Doc.notes``.
+
 Comments, ``<script>``, ``<style>`` and elements hidden with an inline ``display:none`` are
 not part of the visible page (the labels and the inspectors count them as absent); scripts are
 kept aside because pagers, 找错 entries and 党政机关 logos are often script-only.
@@ -19,9 +27,21 @@ BLOCK_TAGS = ("p", "div", "li", "tr", "table", "ul", "ol", "dl", "dt", "dd", "h1
 CELL_TAGS = ("td", "th")
 _HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 # Plain lxml elements (no lxml.html class lookup: it costs a third of the parse time).
-_PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True, no_network=True)
+_PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True, no_network=True,
+                           huge_tree=True)
 _PARSER_UTF8 = etree.HTMLParser(remove_comments=True, remove_pis=True, no_network=True,
-                                encoding="utf-8")
+                                huge_tree=True, encoding="utf-8")
+# What lxml refuses in a tree ("All strings must be XML compatible"): C0 controls other than
+# tab/newline/CR, DEL, non-characters and lone surrogates. A browser shows them as nothing or
+# as a space; a space keeps words apart.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
+# libxml2 ends the document at </html> (and mis-nests at </body>); in a browser both only
+# change the insertion mode and what follows still lands in the body.
+_DOC_END = re.compile(r"</(?:html|body)\s*>", re.I)
+MAX_DEPTH = 512
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9:-]*)[^>]*>")
+_VOID = frozenset(("area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
+                   "param", "source", "track", "wbr", "basefont", "frame", "isindex", "keygen"))
 _WS = re.compile(r"[ \t\u00a0\u3000\u2002\u2003\u2009\u200b\u200c\u200d\u2060\ufeff\r\f\v]+")
 _NL = re.compile(r"\s*\n\s*")
 
@@ -45,22 +65,86 @@ class Doc:
     text: str = ""  # visible text, one line per block
     lines: list[str] = field(default_factory=list)
     link_cache: list | None = None
+    notes: list[str] = field(default_factory=list)  # repairs and limits hit while parsing (zh)
 
 
-def parse(text: str, url: str) -> Doc:
-    """Build a Doc; never raises on odd markup (an empty Doc at worst)."""
-    root = None
+def _flatten(text: str, limit: int = MAX_DEPTH) -> str:
+    """Keep the tree at most ``limit`` levels deep, as Blink does: an element opened at the
+    limit becomes the next sibling of the deepest open element (which is closed first), and
+    the end tags of elements closed that way are dropped when they come. Linear in the text;
+    tags are found by a plain scan, so it is only used when libxml2 gave up on the depth."""
+    out: list[str] = []
+    pos = depth = 0
+    at_limit: list[str] = []  # names closed early at the limit level, oldest first
+    top = ""  # name of the element open at the limit level
+    for m in _TAG.finditer(text):
+        name = m.group(2).lower()
+        if name in _VOID or m.group(0).endswith("/>"):
+            continue
+        if m.group(1):  # end tag
+            if depth >= limit and name == top:
+                depth -= 1
+                top = ""
+            elif at_limit and depth == limit - 1 and name == at_limit[-1]:
+                at_limit.pop()
+                out.append(text[pos:m.start()])
+                pos = m.end()
+            elif depth:
+                depth -= 1
+        elif depth >= limit:
+            out.append(text[pos:m.start()])
+            out.append(f"</{top}>")
+            pos = m.start()
+            at_limit.append(top)
+            top = name
+        else:
+            depth += 1
+            if depth >= limit:
+                top = name
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def _fromstring(text: str):
+    """(root or None, whether libxml2 hit its depth limit)."""
     try:
-        root = etree.fromstring(text, _PARSER) if text and text.strip() else None
+        root = etree.fromstring(text, _PARSER)
+        log = _PARSER.error_log
     except (etree.ParserError, etree.XMLSyntaxError, ValueError):
         # lxml refuses str input with an encoding declaration: give it UTF-8 bytes
         try:
             root = etree.fromstring(text.encode("utf-8", "replace"), _PARSER_UTF8)
+            log = _PARSER_UTF8.error_log
         except (etree.ParserError, etree.XMLSyntaxError, ValueError):
-            root = None
+            return None, False
+    too_deep = any(e.type_name == "ERR_RESOURCE_LIMIT" for e in log) if len(log) else False
+    return root, too_deep
+
+
+def parse_tree(text: str, notes: list[str] | None = None):
+    """The lxml root of ``text`` parsed as a browser would (see the module doc); repairs are
+    appended to ``notes``. Never raises; an empty document at worst."""
+    notes = notes if notes is not None else []
+    root = None
+    if text and text.strip():
+        if _CONTROL.search(text):
+            text = _CONTROL.sub(" ", text)
+            notes.append("页面含控制字符，已按空格处理后解析")
+        text = _DOC_END.sub("", text)
+        root, too_deep = _fromstring(text)
+        if too_deep:
+            root, _ = _fromstring(_flatten(text))
+            notes.append(f"页面元素嵌套超过解析器上限，第 {MAX_DEPTH} 层以下的元素已展平后解析")
     if root is None:
         root = etree.fromstring("<html><body></body></html>", _PARSER)
-    doc = Doc(root=root, url=url)
+    return root
+
+
+def parse(text: str, url: str) -> Doc:
+    """Build a Doc; never raises on odd markup (an empty Doc at worst)."""
+    notes: list[str] = []
+    root = parse_tree(text, notes)
+    doc = Doc(root=root, url=url, notes=notes)
     for el in root.iter("meta"):
         name = el.get("name") or el.get("property") or el.get("http-equiv")
         if name:

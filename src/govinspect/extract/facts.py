@@ -82,11 +82,15 @@ class PageFacts:
     date_problems: tuple[str, ...] = ()
     encoding: Encoding = field(default_factory=lambda: Encoding(None, "utf-8"))
     errors: tuple[str, ...] = ()  # what went wrong while extracting (never raised)
+    # what the parser repaired or which limit it hit (control characters, nesting flattened,
+    # footer only inside comments …); the page was still read, unlike ``errors``
+    notes: tuple[str, ...] = ()
 
     def to_json(self) -> dict:
         """The stable contract dict (see docs/extract.md)."""
         d = asdict(self)
-        for key in ("doc_number_problems", "pagination", "breadcrumb", "date_problems", "errors"):
+        for key in ("doc_number_problems", "pagination", "breadcrumb", "date_problems", "errors",
+                    "notes"):
             d[key] = list(d[key])
         for key in ("list_items", "messages", "links", "attachments", "interpretation_links"):
             d[key] = [dict(x) for x in d[key]]
