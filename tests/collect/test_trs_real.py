@@ -4,30 +4,42 @@ their original paths. Every article URL of a TRS site ends in a document id
 (``t20260910_108853.htm``) that the old trap heuristic read as page 108853 of an endless
 pagination; every linked article must be fetched and no trap noted.
 
-Article ids the corpus does not hold are answered with a real article page of the same
-template (pt-art-96906), so each article is a real page with the site's real chrome and
-links. Skips when the shared pages are absent."""
+The whole round runs in the demo's real-site mode (``govinspect demo-real``,
+docs/demo-network.md): article ids the corpus does not hold are answered with a real article
+page of the same template (pt-art-96906), so each article is a real page with the site's real
+chrome and links. Skips when the shared pages are absent."""
 
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
-from realsite_server import REALPAGES, RealSiteServer, by_path, real_pages
 
-from govinspect.collect.crawl import sites_to_json
 from govinspect.collect.ledger import url_key
-from govinspect.collect.options import CollectOptions
 from govinspect.collect.store import read_capture_lines, read_link_checks
 from govinspect.collect.traps import TrapGuard, pagination
-from govinspect.core.types import SiteKind, SiteRef
 
+REALPAGES = Path(__file__).resolve().parents[3] / "shared" / "data" / "realpages"
 HOST = "www.pingtan.gov.cn"
 ARTICLE = re.compile(r"/t\d{8}_\d+\.htm$")
+
+
+def real_pages(prefix: str) -> dict[str, tuple[str, bytes]]:
+    """label id → (original URL, page bytes) for the labelled pages whose id starts so."""
+    out = {}
+    for line in (REALPAGES / "labels.jsonl").read_text(encoding="utf-8").splitlines():
+        label = json.loads(line)
+        if label["id"].startswith(prefix) and label.get("url"):
+            out[label["id"]] = (label["url"], (REALPAGES / "pages" / f"{label['id']}.html")
+                                .read_bytes())
+    return out
+
 
 needs_pages = pytest.mark.skipif(not (REALPAGES / "labels.jsonl").exists(),
                                  reason="the shared real pages (../shared/data/realpages) "
@@ -56,40 +68,36 @@ def test_trs_document_ids_are_not_page_numbers_pure():
 
 @needs_pages
 @pytest.mark.slow
-def test_a_real_trs_site_crawled_every_linked_article_no_trap(tmp_path):
-    pages = real_pages("pt-")
-    article = pages["pt-art-96906"][1]
-
-    def fill(path: str) -> bytes | None:
-        return article if ARTICLE.search(path) else None
-
-    with RealSiteServer(HOST, by_path(pages), tmp_path, fill) as srv:
-        site = SiteRef(code="3501280001", name="平潭综合实验区", homepage=srv.url("/zwgk/"),
-                       kind=SiteKind.PORTAL, hosts=(HOST,))
-        options = CollectOptions(
-            resolve={HOST: "127.0.0.1"}, allow_private=True, download_delay=0.0,
-            autothrottle=False, obey_robots=False, timeout_s=20.0, retry_times=1,
-            retry_backoff_s=0.05, per_host_concurrency=4, probe_transport=False,
-            probe_search=False)
-        (tmp_path / "sites.json").write_text(sites_to_json([site]), encoding="utf-8")
-        (tmp_path / "options.json").write_text(json.dumps(options.to_dict()), encoding="utf-8")
-        proc = subprocess.run(
-            [sys.executable, "-m", "govinspect.collect", str(tmp_path / "sites.json"),
-             str(tmp_path / "out"), "--options", str(tmp_path / "options.json"), "--quiet"],
-            capture_output=True, text=True, timeout=900)
-        assert proc.returncode == 0, proc.stderr
-    out: Path = tmp_path / "out"
-    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
-    s = summary["sites"]["3501280001"]
+def test_a_whole_round_on_the_real_trs_site_fetches_every_article_no_false_trap(tmp_path):
+    """`govinspect demo-real` (real-site mode) over the real 平潭 pages: collect + analyse +
+    report. Reference time: the archive's capture day (its README: 2026-09-10)."""
+    out = tmp_path / "real"
+    env = {k: v for k, v in os.environ.items() if k != "GOVINSPECT_DATABASE_URL"}
+    proc = subprocess.run(
+        [sys.executable, "-m", "govinspect.cli", "demo-real", str(REALPAGES), "--host", HOST,
+         "--fill", ARTICLE.pattern + "=pt-art-96906", "--t", "2026-09-10T17:00:00+08:00",
+         "--out", str(out)], capture_output=True, text=True, env=env, timeout=900)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    collect = out / "rounds" / "REAL" / "collect"
+    summary = json.loads((collect / "summary.json").read_text(encoding="utf-8"))
+    s = summary["sites"]["3590000001"]
     assert s["traps"] == [] and not any("陷阱" in n for n in summary["notes"])
     assert not s["page_cap_hit"] and not s["depth_cap_hit"]
-    captured = {url_key(r["url"]): r for r in read_capture_lines(out)}
-    captured.update({url_key(r["final_url"]): r for r in read_capture_lines(out)})
-    linked = {url_key(c.url): c.url for c in read_link_checks(out)
+    captured = {url_key(r["url"]): r for r in read_capture_lines(collect)}
+    captured.update({url_key(r["final_url"]): r for r in read_capture_lines(collect)})
+    linked = {url_key(c.url): c.url for c in read_link_checks(collect)
               if c.link_class.value == "in_site" and c.resource_kind.value == "page"}
     missing = sorted(u for k, u in linked.items() if k not in captured)
     assert missing == [], missing[:10]  # every in-site page the site links was fetched
-    articles = [r for r in captured.values() if ARTICLE.search(r["url"])]
-    print(f"TRS crawl: {len(captured)} pages, {len({r['url'] for r in articles})} articles")
-    assert len({r["url"] for r in articles}) > 100
-    assert all(r["status"] == 200 for r in articles)
+    articles = {r["url"] for r in captured.values() if ARTICLE.search(urlsplit(r["url"]).path)}
+    print(f"TRS round: {len(captured)} pages, {len(articles)} articles")
+    assert len(articles) > 100
+    assert all(captured[url_key(u)]["status"] == 200 for u in articles)
+    findings = json.loads((out / "reports" / "REAL" / "findings.json").read_text(encoding="utf-8"))
+    for f in findings:
+        print(f["rule"], f["item"], f["confidence"], f["url"][:100], f["message"][:80])
+    assert [f for f in findings if f["rule"] == "GI-N002"] == []  # no false 无尽分页
+    # every page of the site is served (captured, filled or a not-captured placeholder):
+    # no link on the site itself may be reported broken
+    assert [f["url"] for f in findings if f["rule"] == "GI-L001"
+            and urlsplit(f["url"]).hostname == HOST] == []

@@ -18,6 +18,7 @@ def main() -> None:
 def _register() -> None:
     from govinspect.cli.check_text import check_text_command
     from govinspect.cli.demo import demo
+    from govinspect.cli.demo_real import demo_real
     from govinspect.cli.extract import extract
     from govinspect.cli.probe import probe
     from govinspect.cli.review import review
@@ -26,7 +27,7 @@ def _register() -> None:
     from govinspect.cli.serve import serve
     from govinspect.cli.user import user
 
-    for command in (roster, round_, report, demo, serve, extract, check_text_command,
+    for command in (roster, round_, report, demo, demo_real, serve, extract, check_text_command,
                     probe, review, user):
         main.add_command(command)
 

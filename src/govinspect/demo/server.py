@@ -288,11 +288,19 @@ def start_network(net: Network) -> DemoServer:
             from govinspect.demo.tls import server_contexts
 
             contexts = server_contexts(net.tls, net.aliases)
+            tls_ips: dict[str, ssl.SSLContext] = {}
             for site in net.sites:
                 if site.host in contexts:
-                    tls_server = bind(_TlsServer, site.ip, net.https_port)
-                    tls_server.context = contexts[site.host]
-                    servers.append(tls_server)
+                    tls_ips.setdefault(site.ip, contexts[site.host])
+            # hosts with a certificate that are no site (real-site mode's outside hosts) share
+            # one listener on their address; SNI picks each one's certificate
+            for host, ctx in sorted(contexts.items()):
+                if host in net.resolve:
+                    tls_ips.setdefault(net.resolve[host], ctx)
+            for ip, ctx in tls_ips.items():
+                tls_server = bind(_TlsServer, ip, net.https_port)
+                tls_server.context = ctx
+                servers.append(tls_server)
         ipv6_note = None
         if net.ipv6:
             try:
