@@ -16,6 +16,7 @@ def main() -> None:
 
 
 def _register() -> None:
+    from govinspect.cli.alerts import alerts
     from govinspect.cli.check_text import check_text_command
     from govinspect.cli.demo import demo
     from govinspect.cli.demo_real import demo_real
@@ -28,7 +29,7 @@ def _register() -> None:
     from govinspect.cli.user import user
 
     for command in (roster, round_, report, demo, demo_real, serve, extract, check_text_command,
-                    probe, review, user):
+                    probe, review, user, alerts):
         main.add_command(command)
 
 

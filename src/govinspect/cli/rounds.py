@@ -80,6 +80,9 @@ def run(name: str, resolve: tuple[str, ...], allow_private: bool, workers: int) 
     applied = apply_decisions(round_)
     if applied:
         click.echo(f"已按以往的复核决定处理 {applied} 条问题")
+    from govinspect.web.alerts.services import notify_round_finished
+
+    notify_round_finished(round_)  # into the alert outbox (docs/alerts.md)
 
 
 @click.command()

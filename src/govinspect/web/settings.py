@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "govinspect.web.api",
+    "govinspect.web.alerts",
 ]
 
 MIDDLEWARE = [
@@ -108,6 +109,19 @@ SESSION_COOKIE_AGE = 8 * 3600  # a working day
 # Task queue (docs/scale.md): Celery workers on this broker (e.g. redis://127.0.0.1:6379/0);
 # unset, the pipeline runs in-process.
 GOVINSPECT_BROKER_URL = os.environ.get("GOVINSPECT_BROKER_URL", "")
+
+# Alerts (docs/alerts.md): e-mail through this SMTP server; robots are set per recipient.
+EMAIL_HOST = os.environ.get("GOVINSPECT_SMTP_HOST", "127.0.0.1")
+EMAIL_PORT = int(os.environ.get("GOVINSPECT_SMTP_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("GOVINSPECT_SMTP_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("GOVINSPECT_SMTP_PASSWORD", "")
+EMAIL_USE_SSL = os.environ.get("GOVINSPECT_SMTP_SSL", "") == "1"
+EMAIL_USE_TLS = os.environ.get("GOVINSPECT_SMTP_STARTTLS", "") == "1"
+EMAIL_TIMEOUT = 15
+DEFAULT_FROM_EMAIL = os.environ.get("GOVINSPECT_ALERT_FROM", "govinspect@localhost")
+GOVINSPECT_ALERT_OUTAGE_AFTER = int(os.environ.get("GOVINSPECT_ALERT_OUTAGE_AFTER", "3"))
+GOVINSPECT_ALERT_DEADLINE_NEAR_DAYS = 3
+GOVINSPECT_ALERT_DIGEST_HOUR = 8
 
 # REST API (docs/api.md): token or session sign-in; every view scoped by accounts.scope.Scope.
 REST_FRAMEWORK = {
