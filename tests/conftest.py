@@ -27,6 +27,9 @@ def pytest_configure(config) -> None:
     settings.MEDIA_ROOT = str(_WORKSPACE / "media")
     # Tests create and sign in many users: a cheap hasher (production keeps Django's default).
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # No automatic re-check behind a test's back (it would fetch the scenario's hosts); the
+    # re-check tests turn it on against a demo network they serve.
+    settings.GOVINSPECT_RECHECK = "off"
     db = settings.DATABASES["default"]
     if db["ENGINE"].endswith("sqlite3"):
         db["NAME"] = str(_WORKSPACE / "govinspect.sqlite3")

@@ -14,12 +14,10 @@ from workspace_scenario import T, _finding, build
 from govinspect.web.accounts.scope import Scope
 from govinspect.web.rectify.models import AppendOnlyError, AuditEntry, Item, ItemState
 from govinspect.web.rectify.services import (
-    RecheckUnavailable,
     RectifyError,
     allowed_moves,
     overdue,
     publish_round,
-    recheck_item,
     transition,
 )
 
@@ -131,14 +129,6 @@ def test_audit_entries_cannot_be_changed_or_removed():
     with pytest.raises(ProtectedError):
         w.rounds["cur"].delete()
     assert AuditEntry.objects.get(pk=entry.pk).reason == "乙站已修复链接"
-
-
-def test_recheck_is_a_seam_not_a_fake():
-    w = build()
-    with pytest.raises(RecheckUnavailable, match="第二阶段"):
-        recheck_item(w.items["B"])
-    w.items["B"].refresh_from_db()
-    assert w.items["B"].state == ItemState.FIXED  # nothing pretended to verify it
 
 
 def test_publication_opens_the_round_to_units():

@@ -52,6 +52,8 @@ def argument_values(w) -> dict[str, list]:
         "finding_id": b_findings,
         "item_id": [w.items["B"].pk, w.items["B-account"].pk, w.items["A"].pk],
         "entry_id": [w.entries["B"].pk],
+        "recheck_id": [w.rechecks["B"].pk, w.rechecks["A"].pk],
+        "page": [0, 1],
         "decision_id": [w.decisions["B"].pk],
         "kind": list(DOWNLOADS),
     }
@@ -159,6 +161,10 @@ def test_objects_of_unit_b_are_refused_not_just_hidden(client):
                 reverse("workspace:item", args=[w.items["B"].pk]),
                 reverse("workspace:item_file", args=[w.items["B"].pk, w.entries["B"].pk]),
                 reverse("workspace:item_file", args=[w.items["A"].pk, w.entries["B"].pk]),
+                reverse("workspace:item_recheck_page",
+                        args=[w.items["B"].pk, w.rechecks["B"].pk, 0]),
+                reverse("workspace:item_recheck_page",
+                        args=[w.items["A"].pk, w.rechecks["B"].pk, 0]),
                 reverse("workspace:site", args=[w.rounds["cur"].pk, w.sites["B"].code])):
         assert client.get(url).status_code == 404, url
     # the round whose 通报 is not published does not exist for a unit
@@ -184,7 +190,10 @@ def test_unit_a_sees_its_own(client):
         reverse("workspace:findings", args=[cur.pk]): ["甲站首页链接不可用"],
         reverse("workspace:finding", args=[w.findings["A-term"].pk]): ["在线办里", "整改建议"],
         reverse("workspace:capture", args=[w.findings["A-term"].pk]): ["govinspect-hit"],
-        reverse("workspace:item", args=[w.items["A"].pk]): ["broken-link.html", "通报发布"],
+        reverse("workspace:item", args=[w.items["A"].pk]): ["broken-link.html", "通报发布",
+                                                           "自动复查：甲市审计局网站"],
+        reverse("workspace:item_recheck_page", args=[w.items["A"].pk, w.rechecks["A"].pk, 0]):
+            ["甲站复查页面"],
         reverse("workspace:site", args=[cur.pk, w.sites["A"].code]): ["99.80"],
     }
     for url, wanted in pages.items():

@@ -50,6 +50,7 @@ class World:
     items: dict = field(default_factory=dict)
     entries: dict = field(default_factory=dict)
     decisions: dict = field(default_factory=dict)
+    rechecks: dict = field(default_factory=dict)
 
 
 def _capture(round_, site, url: str, body: bytes, content_type: str = "text/html"):
@@ -67,6 +68,28 @@ def _capture(round_, site, url: str, body: bytes, content_type: str = "text/html
     return Capture.objects.create(round=round_, site=site, url=url, final_url=url, status=200,
                                   content_type=content_type, fetched_at=timezone.now(),
                                   warc_file=name, warc_offset=offset, digest=digest)
+
+
+def _recheck(item, body: bytes, outcome: str):
+    """A finished automatic re-check of ``item`` with one re-fetched page in its own WARC."""
+    from django.conf import settings
+    from django.utils import timezone
+
+    from govinspect.collect.warc import RotatingWarcWriter
+    from govinspect.web.rectify.models import Recheck
+
+    recheck = Recheck.objects.create(item=item, outcome=outcome, finished=timezone.now(),
+                                     note=f"自动复查：{item.subject_name}")
+    writer = RotatingWarcWriter(settings.WORKSPACE / recheck.folder / "warc", 50_000_000)
+    url = item.subject.homepage
+    name, offset, _digest = writer.write_exchange(
+        url, "GET", [("User-Agent", "govinspect-test")], 200, "OK",
+        [("Content-Type", "text/html; charset=utf-8")], body, "127.0.0.1", timezone.now())
+    writer.close()
+    recheck.pages = [{"url": url, "final_url": url, "status": 200, "content_type": "text/html",
+                      "fetched_at": timezone.now().isoformat(), "ref": f"{name}#{offset}"}]
+    recheck.save()
+    return recheck
 
 
 def _finding(round_, subject, rule, indicator, item, url, message, *, parent=None,
@@ -158,4 +181,7 @@ def build(suffix: str = "", *, publish: bool = True) -> World:
         w.entries["B"] = transition(Scope.for_user(w.users["B"]), w.items["B"], ItemState.FIXED,
                                     "乙站已修复链接",
                                     SimpleUploadedFile("乙站整改说明.txt", "乙站已修复".encode()))
+        for key, label in (("A", "甲站"), ("B", "乙站")):
+            body = f"<html><body><h1>{w.sites[key].name}</h1><p>{label}复查页面</p></body></html>"
+            w.rechecks[key] = _recheck(w.items[key], body.encode(), "待人工核验")
     return w

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from govinspect.web.rectify.models import AuditEntry, Item, Publication
+from govinspect.web.rectify.models import AuditEntry, Item, Publication, Recheck
 
 
 @admin.register(Publication)
@@ -49,6 +49,23 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     list_display = ["at", "item", "actor_name", "from_state", "to_state", "reason"]
     list_filter = ["to_state"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Recheck)
+class RecheckAdmin(admin.ModelAdmin):
+    """Read-only: re-checks are recorded by the platform (rectify/recheck.py)."""
+
+    list_display = ["started", "item", "outcome", "finished"]
+    list_filter = ["outcome"]
 
     def has_add_permission(self, request):
         return False

@@ -157,3 +157,44 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("整改记录只能追加，不能删除")
+
+
+class RecheckOutcome(models.TextChoices):
+    RUNNING = "复查中", "复查中"
+    VERIFIED = "已核验", "已核验"  # the problem is gone: the item moved to 已核验
+    FAILED = "未通过", "未通过"  # the problem is still there: the item moved to 未通过
+    MANUAL = "待人工核验", "待人工核验"  # the rule cannot be re-checked by itself
+    INCOMPLETE = "复查未完成", "复查未完成"  # a page could not be fetched, or the run failed
+
+
+class Recheck(models.Model):
+    """One automatic re-check of a marked item (rectify/recheck.py): what was fetched again
+    (the captures, kept as evidence in the re-check's own WARC folder), what the rule found
+    on them, the outcome, and the audit entry of the move it made (if it made one)."""
+
+    item = models.ForeignKey(Item, models.PROTECT, related_name="rechecks",
+                             verbose_name="整改事项")
+    started = models.DateTimeField("开始时间", default=timezone.now)
+    finished = models.DateTimeField("结束时间", null=True, blank=True)
+    outcome = models.CharField("结果", max_length=6, choices=RecheckOutcome.choices,
+                               default=RecheckOutcome.RUNNING)
+    note = models.TextField("说明", blank=True, default="")
+    # [{url, final_url, status, content_type, fetched_at, ref}] (ref: "warc_file#offset")
+    pages = models.JSONField("重新抓取的页面", default=list)
+    # the item's problems found again: [{fingerprint, message, url, parent_url}]
+    remaining = models.JSONField("仍存在的问题", default=list)
+    entry = models.OneToOneField(AuditEntry, models.PROTECT, null=True, blank=True,
+                                 related_name="recheck", verbose_name="整改记录")
+
+    class Meta:
+        verbose_name = "自动复查"
+        verbose_name_plural = "自动复查"
+        ordering = ["item", "-started", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.item_id} {self.started:%Y-%m-%d %H:%M} {self.outcome}"
+
+    @property
+    def folder(self) -> str:
+        """The re-check's collect folder, relative to the workspace."""
+        return f"rectify/rechecks/{self.item_id}/{self.pk}"

@@ -1,11 +1,11 @@
 """Rectification services: publish a round (its 整改清单 become items), move an item through
-its states with an audit entry each time, list what is overdue, and the re-check seam.
+its states with an audit entry each time, list what is overdue; the automatic re-check is ``recheck.py``.
 
 States of an item (docs/platform.md):
 
-    待整改 ──unit: 已整改 (note, optional file)──▶ 已整改 ──office/inspector──▶ 已核验
+    待整改 ──unit: 已整改 (note, optional file)──▶ 已整改 ──office/inspector/re-check──▶ 已核验
        ▲                                            │
-       └────────── 未通过 ◀──office/inspector───────┘ (未通过 ──unit──▶ 已整改 again)
+       └──── 未通过 ◀──office/inspector/re-check────┘ (未通过 ──unit──▶ 已整改 again)
 """
 
 from __future__ import annotations
@@ -34,8 +34,8 @@ from govinspect.web.rounds.models import Finding, ReviewState, Round
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 
-# (from, to) → who may make the move: "unit" (the unit's own users) or "verify" (office and
-# inspectors; later the automatic re-check too).
+# (from, to) → who may make the move: "unit" (the unit's own users) or "verify" (office,
+# inspectors and the automatic re-check, ``platform_transition``).
 TRANSITIONS: dict[tuple[str, str], str] = {
     (ItemState.OPEN, ItemState.FIXED): "unit",
     (ItemState.FAILED, ItemState.FIXED): "unit",
@@ -46,10 +46,6 @@ TRANSITIONS: dict[tuple[str, str], str] = {
 
 class RectifyError(Exception):
     """The change was refused; nothing was written (message in Chinese)."""
-
-
-class RecheckUnavailable(RectifyError):
-    """The automatic re-check is not available yet (phase 2)."""
 
 
 def _actor_name(user) -> str:
@@ -173,21 +169,40 @@ def transition(scope, item: Item, to_state: str, reason: str,
         raise RectifyError("请填写说明" if scope.can_rectify else "请填写核验意见")
     if file is not None and file.size > MAX_FILE_BYTES:
         raise RectifyError(f"附件不能超过 {MAX_FILE_BYTES // (1024 * 1024)} MB")
+    entry = _move(scope.items(Item.objects.select_for_update()), item, scope.user,
+                  lambda current: to_state in allowed_moves(scope, current), to_state, reason,
+                  file)
+    item.state = to_state
+    return entry
+
+
+def platform_transition(item: Item, to_state: str, reason: str) -> AuditEntry:
+    """The automatic re-check's move (actor: the platform, 平台自动复查): only the verifier's
+    moves out of 已整改 (``TRANSITIONS``), with the same lock and audit entry as a person's.
+    Call inside a transaction to tie other writes (the re-check's record) to the move."""
+    entry = _move(Item.objects.select_for_update(), item, None,
+                  lambda current: TRANSITIONS.get((current.state, to_state)) == "verify",
+                  to_state, reason, None)
+    item.state = to_state
+    return entry
+
+
+def _move(visible: QuerySet, item: Item, user, allowed, to_state: str, reason: str,
+          file: UploadedFile | None) -> AuditEntry:
     with transaction.atomic():
         # lock and re-read: two clicks never make two moves from the same state
-        current = scope.items(Item.objects.select_for_update()).filter(pk=item.pk).first()
+        current = visible.filter(pk=item.pk).first()
         if current is None:
             raise RectifyError("没有找到该整改事项，或无权操作")
-        if to_state not in allowed_moves(scope, current):
+        if not allowed(current):
             raise RectifyError(f"不能把“{current.state}”的整改事项改为“{to_state}”")
-        entry = AuditEntry(item=current, actor=scope.user, actor_name=_actor_name(scope.user),
+        entry = AuditEntry(item=current, actor=user, actor_name=_actor_name(user),
                            from_state=current.state, to_state=to_state, reason=reason)
         if file is not None:
             entry.file.save(file.name, file, save=False)
         entry.save()
         current.state = to_state
         current.save(update_fields=["state", "updated"])
-    item.state = to_state
     return entry
 
 
@@ -196,15 +211,10 @@ def overdue(qs: QuerySet) -> QuerySet:
     return qs.filter(state__in=OPEN_STATES, deadline__lt=timezone.localdate())
 
 
-def recheck_item(item: Item) -> AuditEntry:
-    """Re-check a marked item by itself: re-fetch its pages, re-run its rule, and move it to
-    已核验 or 未通过 (actor: the platform) with the new capture as evidence.
+def after_marked_fixed(item: Item):
+    """What follows a unit's 已整改: the automatic re-check (``recheck.submit_recheck``; how
+    it runs — in a thread, in the request, by a task queue, or not at all — is the
+    ``GOVINSPECT_RECHECK`` setting). Returns the re-check's record, None when none runs."""
+    from govinspect.web.rectify.recheck import submit_recheck
 
-    TODO(phase 2, after the rule engine lands): the engine rewrite (rounds/services.py,
-    rules) gives a way to run one rule over freshly fetched pages; this function then
-    fetches ``item.pages`` (collect, within the site's hosts), runs ``item.rule_id`` on them,
-    compares the fingerprints with ``item.fingerprints`` and calls ``transition`` as the
-    platform; the demo gets its "fix this planted problem" switch at the same time. Until
-    then a person verifies marked items in the workspace.
-    """
-    raise RecheckUnavailable("自动复查尚未启用（第二阶段）：请由组织单位或检查员人工核验")
+    return submit_recheck(item)

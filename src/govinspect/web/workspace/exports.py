@@ -11,6 +11,7 @@ from openpyxl.styles import Font
 ITEM_COLUMNS = ["编号", "单位", "网站或账号", "问题", "问题描述", "问题页面数", "问题页面",
                 "计入评分", "状态", "整改期限", "是否逾期"]
 AUDIT_COLUMNS = ["事项编号", "时间", "操作人", "原状态", "新状态", "说明", "附件"]
+RECHECK_COLUMNS = ["事项编号", "开始时间", "结束时间", "结果", "说明", "重新抓取的页面"]
 
 
 def _sheet(ws, columns, rows, widths):
@@ -42,6 +43,18 @@ def items_workbook(items, audit) -> bytes:
              e.from_state or "—", e.to_state, e.reason, e.file.name.rsplit("/", 1)[-1]
              if e.file else ""] for e in entries],
            {"B": 20, "C": 20, "F": 60, "G": 30})
+    from govinspect.web.rectify.models import Recheck
+
+    def when(at) -> str:
+        return timezone.localtime(at).strftime("%Y-%m-%d %H:%M:%S") if at else ""
+
+    rechecks = Recheck.objects.filter(item__in=[it.pk for it in chosen]).order_by(
+        "item_id", "started", "id")
+    _sheet(wb.create_sheet("自动复查"), RECHECK_COLUMNS,
+           [[r.item_id, when(r.started), when(r.finished), r.outcome, r.note,
+             "\n".join(f"{p['url']}（{p.get('status') or '未取得'}）" for p in r.pages[:50])]
+            for r in rechecks],
+           {"B": 20, "C": 20, "E": 60, "F": 60})
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

@@ -36,6 +36,8 @@ urlpatterns = [
          name="item_transition"),
     path("rectification/<int:item_id>/files/<int:entry_id>/", views.item_file,
          name="item_file"),
+    path("rectification/<int:item_id>/rechecks/<int:recheck_id>/pages/<int:page>/",
+         views.item_recheck_page, name="item_recheck_page"),
     path("decisions/", views.decision_list, name="decisions"),
     path("decisions/<int:decision_id>/revoke/", views.decision_revoke, name="decision_revoke"),
 ]

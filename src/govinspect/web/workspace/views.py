@@ -9,6 +9,7 @@ from functools import cache
 from pathlib import Path
 from urllib.parse import quote
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
@@ -23,8 +24,9 @@ from govinspect.core.indicator_sets import IndicatorSetError, load_indicator_set
 from govinspect.web.decisions import services as decisions
 from govinspect.web.decisions.models import Flag
 from govinspect.web.decisions.services import counts_for_score
+from govinspect.web.rectify import recheck
 from govinspect.web.rectify import services as rectify
-from govinspect.web.rectify.models import OPEN_STATES, ItemState
+from govinspect.web.rectify.models import OPEN_STATES, ItemState, RecheckOutcome
 from govinspect.web.rounds.models import ReviewState
 from govinspect.web.workspace.access import ALL, OFFICE, REVIEWERS, forbidden, workspace_view
 from govinspect.web.workspace.forms import (
@@ -464,11 +466,15 @@ def item_detail(request, item_id: int):
     moves = rectify.allowed_moves(scope, item)
     form = TransitionForm(initial={"to_state": moves[0]} if moves else None)
     form.fields["to_state"].choices = [(m, m) for m in moves]
+    rechecks = list(item.rechecks.select_related("entry").all()[:20])
     return render(request, "workspace/item.html", {
         "item": item, "moves": moves, "form": form,
         "audit": scope.audit().filter(item=item).select_related("actor"),
         "findings": scope.findings(item.findings.all()).order_by("url"),
-        "recheck_note": "自动复查（重新抓取并运行规则）将在第二阶段启用；目前由组织单位或检查员人工核验。"})
+        "rechecks": rechecks,
+        "rechecking": any(r.outcome == RecheckOutcome.RUNNING for r in rechecks),
+        "recheck_plan": recheck.plan(item),
+        "recheck_mode": getattr(settings, "GOVINSPECT_RECHECK", "thread")})
 
 
 @workspace_view(ALL, methods=("POST",))
@@ -485,9 +491,39 @@ def item_transition(request, item_id: int):
                            form.cleaned_data["reason"], form.cleaned_data.get("file"))
     except rectify.RectifyError as exc:
         messages.error(request, str(exc))
-    else:
-        messages.success(request, f"已改为“{item.state}”")
+        return redirect("workspace:item", item_id=item.pk)
+    messages.success(request, f"已改为“{item.state}”")
+    if item.state == ItemState.FIXED:
+        started = rectify.after_marked_fixed(item)
+        if started is not None and started.outcome == RecheckOutcome.RUNNING:
+            messages.info(request, "平台正在自动复查：重新抓取问题页面并运行规则")
     return redirect("workspace:item", item_id=item.pk)
+
+
+@xframe_options_sameorigin
+@workspace_view(ALL)
+def item_recheck_page(request, item_id: int, recheck_id: int, page: int):
+    """A page the automatic re-check fetched again, inert (as ``finding_capture``)."""
+    scope = request.scope
+    item = scope.get_item(item_id)
+    found = item.rechecks.filter(pk=recheck_id).first()
+    rows = found.pages if found is not None else []
+    if not 0 <= page < len(rows) or not rows[page].get("ref"):
+        raise Http404("没有这个复查页面")
+    warc_dir = Path(settings.WORKSPACE) / found.folder / "warc"
+    try:
+        capture = read_capture(warc_dir, rows[page]["ref"])
+    except CaptureMissing as exc:
+        response = HttpResponse(f"<p>{exc}</p>", content_type="text/html; charset=utf-8",
+                                status=404)
+        response["Content-Security-Policy"] = REPLAY_CSP
+        return response
+    result = replay(capture)
+    response = HttpResponse(result.html, content_type="text/html; charset=utf-8")
+    response["Content-Security-Policy"] = REPLAY_CSP
+    response["Referrer-Policy"] = "no-referrer"
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @workspace_view(ALL)

@@ -1,0 +1,124 @@
+"""The automatic re-check (rectify/recheck.py) against a served demo network: a unit marks an
+item 已整改, the platform fetches the page(s) again with the collector and re-runs the rule;
+with the demo's fix switch on the problem is gone (已核验), without it the item comes back
+(未通过). Rules that need more than the pages say 待人工核验; a site that cannot be fetched
+gives 复查未完成; nothing is pretended."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+from recheck_scenario import crawl, published_round
+
+from govinspect.demo.network import build_network
+from govinspect.demo.server import choose_port, serve_network
+from govinspect.web.accounts.scope import Scope
+from govinspect.web.rectify.models import AuditEntry, ItemState, RecheckOutcome
+from govinspect.web.rectify.recheck import plan, recheck_item
+from govinspect.web.rectify.services import transition
+
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
+
+
+@pytest.fixture(scope="module")
+def crawled(tmp_path_factory):
+    net = build_network(seed=20220630, sites=1, scale=0.1, port=choose_port(), faults=False)
+    with serve_network(net) as server:
+        yield crawl(tmp_path_factory.mktemp("recheck"), net, server)
+
+
+def _mark_fixed(world, item, note="已整改"):
+    transition(Scope.for_user(world.unit_user), item, ItemState.FIXED, note)
+
+
+def _typo_item(world, crawled):
+    """The GI-T001 item whose pages carry the planted 错别字 (typo), and those entries."""
+    typos = crawled.net.manifest.select(kind="typo")
+    for item in world.round.rectification_items.filter(site=world.site, rule_id="GI-T001"):
+        entries = [e for e in typos if e["url"] in item.pages]
+        if entries and len(item.pages) == len({e["url"] for e in entries}):
+            return item, entries
+    raise AssertionError([(i.item, i.pages) for i in world.round.rectification_items.filter(
+        rule_id="GI-T001")])
+
+
+def _homepage_dead_links(crawled):
+    return [e for e in crawled.net.manifest
+            if e.get("on_homepage") and e["kind"].startswith("dead_link")]
+
+
+def test_fixed_broken_links_are_verified_and_unfixed_text_comes_back(crawled):
+    world = published_round(crawled)
+    homepage_item, (typo, _) = world.item("GI-L001", item="homepage"), _typo_item(world, crawled)
+    assert plan(homepage_item).urls == (world.site.homepage,)
+    assert plan(typo).urls
+    _mark_fixed(world, homepage_item, "已删除首页失效链接")
+    _mark_fixed(world, typo, "已更正错别字")
+    crawled.server.fix(*_homepage_dead_links(crawled))
+    try:
+        done = recheck_item(homepage_item, crawled.options)
+        again = recheck_item(typo, crawled.options)
+    finally:
+        crawled.server.unfix()
+    homepage_item.refresh_from_db()
+    typo.refresh_from_db()
+    assert done.outcome == RecheckOutcome.VERIFIED, done.note
+    assert homepage_item.state == ItemState.VERIFIED
+    pages = [p for p in done.pages if not p.get("target")]
+    assert pages and all(p["status"] == 200 and p["ref"] for p in pages)
+    entry = done.entry
+    assert entry.actor is None and entry.actor_name == "平台自动复查"
+    assert (entry.from_state, entry.to_state) == (ItemState.FIXED, ItemState.VERIFIED)
+    assert "均未再发现" in entry.reason
+
+    assert again.outcome == RecheckOutcome.FAILED, again.note
+    assert typo.state == ItemState.FAILED
+    assert again.remaining and set(r["fingerprint"] for r in again.remaining) <= set(
+        typo.fingerprints)
+    assert "仍存在" in again.entry.reason
+    assert AuditEntry.objects.filter(item=typo).count() == 3  # published, fixed, 未通过
+
+
+def test_unfixed_links_fail_and_a_fixed_typo_is_verified(crawled):
+    """The same two rules the other way round: the outcome follows the served pages."""
+    world = published_round(crawled, "b")
+    homepage_item = world.item("GI-L001", item="homepage")
+    typo, typos = _typo_item(world, crawled)
+    _mark_fixed(world, homepage_item)
+    _mark_fixed(world, typo)
+    crawled.server.fix(*typos)
+    try:
+        failed = recheck_item(homepage_item, crawled.options)
+        verified = recheck_item(typo, crawled.options)
+    finally:
+        crawled.server.unfix()
+    assert failed.outcome == RecheckOutcome.FAILED, failed.note
+    assert len(failed.remaining) == len(homepage_item.fingerprints)
+    assert verified.outcome == RecheckOutcome.VERIFIED, verified.note
+
+
+def test_rules_that_need_more_than_a_page_wait_for_a_person(crawled):
+    world = published_round(crawled, "c")
+    stale = world.round.rectification_items.filter(rule_id__startswith="GI-C").first()
+    assert stale is not None
+    _mark_fixed(world, stale)
+    result = recheck_item(stale, crawled.options)
+    stale.refresh_from_db()
+    assert result.outcome == RecheckOutcome.MANUAL and "不能只凭" in result.note
+    assert stale.state == ItemState.FIXED and result.entry is None
+
+
+def test_a_site_that_cannot_be_fetched_leaves_the_item_to_a_person(crawled):
+    world = published_round(crawled, "d")
+    typo, _ = _typo_item(world, crawled)
+    _mark_fixed(world, typo)
+    # the site's address where nothing listens: the connection is refused
+    nowhere = dataclasses.replace(crawled.options,
+                                  resolve={h: "127.0.0.254" for h in crawled.options.resolve})
+    result = recheck_item(typo, nowhere)
+    typo.refresh_from_db()
+    assert result.outcome == RecheckOutcome.INCOMPLETE, result.note
+    assert typo.state == ItemState.FIXED and result.entry is None
+    assert "重新抓取失败" in result.note
+
