@@ -61,7 +61,7 @@ class Published:
 
 
 def published_round(crawled: Crawled, suffix: str = "") -> Published:
-    from govinspect.demo.cli import DEMO_ROUND, DEMO_T
+    from govinspect.cli.demo import DEMO_ROUND, DEMO_T
     from govinspect.web.accounts.models import Role
     from govinspect.web.accounts.services import create_user
     from govinspect.web.rectify.services import publish_round
