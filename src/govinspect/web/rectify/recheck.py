@@ -40,6 +40,7 @@ from govinspect.collect.options import CollectOptions
 from govinspect.collect.store import iter_pages, read_captures, read_link_checks
 from govinspect.core.types import CaptureRecord, Finding, SiteKind, SiteRef
 from govinspect.web.rectify.models import Item, ItemState, Recheck, RecheckOutcome
+from govinspect.web.rectify.services import RectifyError, platform_transition
 
 log = logging.getLogger(__name__)
 
@@ -206,8 +207,6 @@ def _page_row(url: str, c: CaptureRecord | None) -> dict:
 
 def _finish(recheck: Recheck, outcome: str, note: str, move_to: str | None = None,
             reason: str = "") -> Recheck:
-    from govinspect.web.rectify.services import RectifyError, platform_transition
-
     with transaction.atomic():
         if move_to is not None:
             try:

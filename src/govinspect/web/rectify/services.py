@@ -209,12 +209,3 @@ def _move(visible: QuerySet, item: Item, user, allowed, to_state: str, reason: s
 def overdue(qs: QuerySet) -> QuerySet:
     """Items of ``qs`` past their deadline and still waiting for the unit."""
     return qs.filter(state__in=OPEN_STATES, deadline__lt=timezone.localdate())
-
-
-def after_marked_fixed(item: Item):
-    """What follows a unit's 已整改: the automatic re-check (``recheck.submit_recheck``; how
-    it runs — in a thread, in the request, by a task queue, or not at all — is the
-    ``GOVINSPECT_RECHECK`` setting). Returns the re-check's record, None when none runs."""
-    from govinspect.web.rectify.recheck import submit_recheck
-
-    return submit_recheck(item)

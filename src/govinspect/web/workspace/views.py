@@ -494,7 +494,7 @@ def item_transition(request, item_id: int):
         return redirect("workspace:item", item_id=item.pk)
     messages.success(request, f"已改为“{item.state}”")
     if item.state == ItemState.FIXED:
-        started = rectify.after_marked_fixed(item)
+        started = recheck.submit_recheck(item)  # the automatic re-check
         if started is not None and started.outcome == RecheckOutcome.RUNNING:
             messages.info(request, "平台正在自动复查：重新抓取问题页面并运行规则")
     return redirect("workspace:item", item_id=item.pk)
