@@ -5,13 +5,14 @@ UV := python3 -m uv
 endif
 RUN := $(UV) run --frozen
 
-.PHONY: help uv sync demo test test-postgres eval bench serve lint
+.PHONY: help uv sync demo test test-postgres eval bench serve lint fuzz
 
 help:
 	@echo "make demo   - 在内置示例网站群上运行一轮完整检查并输出报告 (./govinspect-demo/)"
 	@echo "make test   - 运行全部测试"
 	@echo "make eval   - 对照标注数据计算各规则的准确率和召回率"
 	@echo "make bench  - 运行性能基准"
+	@echo "make fuzz   - 模糊测试：一万个生成的异常页面经过抽取、check-text 和采集链接解析，不得有未捕获异常"
 	@echo "make serve  - 在本机启动检查工作台和管理后台（有 make demo 的结果时打开演示工作目录）"
 
 uv:
@@ -44,3 +45,7 @@ lint: sync
 .PHONY: report-preview
 report-preview: sync  ## 样例通报第1页和各附件页 → ./govinspect-preview/*.png (需要 LibreOffice、poppler-utils)
 	$(RUN) python -m govinspect.reports.notice.preview --out govinspect-preview
+
+.PHONY: fuzz
+fuzz: sync  ## 10,000 generated hostile pages through extract, check-text and the crawler's parser
+	$(RUN) python bench/fuzz.py --count 10000 --json fuzz-results.json

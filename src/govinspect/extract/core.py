@@ -252,7 +252,10 @@ def _extract(body: bytes, url: str, anchor: datetime | None, headers: dict | Non
     pages, record, per_page, page_count = lists.pagination(doc)
 
     # --- page type
-    path = urlsplit(url).path if url else ""
+    try:
+        path = urlsplit(url).path if url else ""
+    except ValueError:  # "http://[fe80::1/x": a malformed host still leaves the page readable
+        path = ""
     has_article_meta = bool(meta.get("ArticleTitle"))
     pub_labelled, written_labelled = dates.labelled_candidates(doc.text, anchor)
     near_head = [c for c in pub_labelled if head_pos >= 0 and 0 <= c.position - head_pos <= 600]

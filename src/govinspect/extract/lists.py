@@ -104,7 +104,10 @@ def pagination(doc: Doc) -> tuple[list[str], int | None, int | None, int | None]
     if not pages and page_count and page_count > 1 and doc.url:
         ext = ".htm" if doc.url.endswith((".htm", "/")) else ".html"
         base = doc.url if doc.url.endswith("/") else doc.url.rsplit("/", 1)[0] + "/"
-        pages = [urljoin(base, f"index_{i}{ext}") for i in range(1, min(page_count, 50))]
+        try:
+            pages = [urljoin(base, f"index_{i}{ext}") for i in range(1, min(page_count, 50))]
+        except ValueError:  # a page URL with a malformed host
+            pages = []
     return pages, record, per_page, page_count
 
 

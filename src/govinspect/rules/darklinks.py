@@ -36,7 +36,10 @@ def parse_html(html: str | bytes) -> etree._Element:
     if isinstance(html, bytes):
         html = html.decode("utf-8", "replace")
     html = re.sub(r"^\s*<\?xml[^>]*>", "", html)  # lxml refuses an encoding declaration in str
-    return lxml.html.document_fromstring(html or "<html></html>")
+    try:
+        return lxml.html.document_fromstring(html if html.strip() else "<html></html>")
+    except etree.ParserError:  # "Document is empty" (whitespace, a lone comment …): no page
+        return lxml.html.document_fromstring("<html></html>")
 
 
 def html_to_text(html: str | bytes) -> PageText:
@@ -185,7 +188,10 @@ def _host(url: str) -> str:
 
 def _outbound(href: str, page_url: str, site_hosts: tuple[str, ...]) -> str | None:
     """The foreign host of a link, or None for in-site, government and non-web links."""
-    absolute = urljoin(page_url or "http://localhost/", href.strip())
+    try:
+        absolute = urljoin(page_url or "http://localhost/", href.strip())
+    except ValueError:
+        return None
     if not absolute.startswith(("http://", "https://")):
         return None
     host = _host(absolute)
