@@ -122,3 +122,28 @@ def test_a_site_that_cannot_be_fetched_leaves_the_item_to_a_person(crawled):
     assert typo.state == ItemState.FIXED and result.entry is None
     assert "重新抓取失败" in result.note
 
+
+
+@pytest.mark.django_db(transaction=True)
+def test_submitted_in_a_thread_the_recheck_finishes_by_itself(settings):
+    """The default runner (a thread of the web process) records 复查中 at once and finishes
+    on its own; an account's item waits for a person (no fetch)."""
+    import threading
+
+    from workspace_scenario import build
+
+    from govinspect.web.rectify.models import Recheck
+    from govinspect.web.rectify.recheck import submit_recheck
+
+    settings.GOVINSPECT_RECHECK = "thread"
+    w = build()
+    item = w.items["B-account"]
+    transition(Scope.for_user(w.users["B"]), item, ItemState.FIXED, "已恢复更新")
+    started = submit_recheck(item)
+    assert started.outcome == RecheckOutcome.RUNNING
+    for thread in threading.enumerate():
+        if thread.name == f"govinspect-recheck-{started.pk}":
+            thread.join(timeout=120)
+    done = Recheck.objects.get(pk=started.pk)
+    assert done.outcome == RecheckOutcome.MANUAL and "政务新媒体" in done.note
+    assert done.finished is not None

@@ -172,3 +172,71 @@ def test_inspector_review_changes_the_score(page, live_server):
     page.wait_for_selector("text=已复核")
     page.goto(f"{base}/rounds/{cur.pk}/sites/{site.code}/")
     assert page.inner_text("#site-score") == "不合格"
+
+
+@pytest.fixture(scope="module")
+def demo_crawl(tmp_path_factory):
+    """The portal of 示例市 served on 127.0.0.x for the whole module, crawled once."""
+    from recheck_scenario import crawl
+
+    from govinspect.demo.network import build_network
+    from govinspect.demo.server import choose_port, serve_network
+
+    net = build_network(seed=20220630, sites=1, scale=0.1, port=choose_port(), faults=False)
+    with serve_network(net) as server:
+        yield crawl(tmp_path_factory.mktemp("demo-crawl"), net, server)
+
+
+def test_unit_marks_items_fixed_and_the_platform_rechecks_them(page, live_server, demo_crawl,
+                                                               settings):
+    """Over the demo network: the unit marks two items 已整改; the platform re-fetches their
+    pages and re-runs their rules. The homepage's broken links were fixed (the demo's fix
+    switch): 已核验. The 错别字 was not: 未通过, back to the unit."""
+    from playwright.sync_api import expect
+    from recheck_scenario import published_round, write_recheck_options
+
+    from govinspect.web.rectify.models import ItemState
+
+    world = published_round(demo_crawl)
+    settings.GOVINSPECT_RECHECK = "sync"  # in the request; the page shows the outcome
+    options = write_recheck_options(settings.WORKSPACE, demo_crawl.server)
+    links = world.item("GI-L001", item="homepage")
+    typos = demo_crawl.net.manifest.select(kind="typo")
+    typo = next(i for i in world.round.rectification_items.filter(rule_id="GI-T001")
+                if i.pages and all(any(e["url"] == u for e in typos) for u in i.pages))
+    demo_crawl.server.fix(*[e for e in demo_crawl.net.manifest
+                            if e.get("on_homepage") and e["kind"].startswith("dead_link")])
+    base = live_server.url
+    try:
+        _login(page, base, world.unit_user.username)
+        assert world.site.name in page.inner_text("#items")
+
+        page.goto(f"{base}/rectification/{links.pk}/")
+        assert page.inner_text("#item-state") == ItemState.OPEN
+        assert "平台自动重新抓取问题页面" in page.inner_text("#recheck")
+        page.fill("#transition textarea[name=reason]", "已删除首页全部失效链接")
+        page.click("#transition button[type=submit]")
+        expect(page.locator("#item-state")).to_have_text(ItemState.VERIFIED, timeout=180_000)
+        trail = page.inner_text("#audit")
+        assert "待整改 → 已整改" in trail and "已整改 → 已核验" in trail
+        assert "平台自动复查" in trail and "均未再发现" in trail
+        assert page.inner_text("#rechecks .recheck-outcome") == "已核验"
+        page.click("#rechecks a")  # the page as fetched again, replayed inert
+        frame = page.frame_locator("#recheck-page")
+        expect(frame.locator("body")).to_contain_text(world.site.name)
+        assert frame.locator("a[href]").count() == 0
+
+        page.goto(f"{base}/rectification/{typo.pk}/")
+        page.fill("#transition textarea[name=reason]", "已更正错别字")
+        page.click("#transition button[type=submit]")
+        expect(page.locator("#item-state")).to_have_text(ItemState.FAILED, timeout=180_000)
+        assert "原问题仍存在" in page.inner_text("#audit")
+        assert page.inner_text("#rechecks .recheck-outcome") == "未通过"
+        # back with the unit: it may mark the item 已整改 again
+        assert page.locator("#transition select[name=to_state]").input_value() == ItemState.FIXED
+    finally:
+        demo_crawl.server.unfix()
+        options.unlink()
+    links.refresh_from_db()
+    typo.refresh_from_db()
+    assert (links.state, typo.state) == (ItemState.VERIFIED, ItemState.FAILED)
