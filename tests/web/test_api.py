@@ -292,3 +292,34 @@ def test_cli_prints_and_renews_a_token():
     assert again.output.strip() != key
     missing = runner.invoke(main, ["user", "token", "nobody"])
     assert missing.exit_code != 0 and "没有用户" in missing.output
+
+
+def test_office_run_enqueues_on_a_real_broker(settings):
+    """With a broker configured, run answers 202 and the task is on the Redis queue."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tasks"))
+    from queue_env import redis_client
+
+    try:
+        redis_client().ping()
+    except Exception as exc:  # noqa: BLE001
+        pytest.skip(f"Redis not reachable at 127.0.0.1:6379: {exc}")
+    db = next((d for d in range(15, 0, -1) if redis_client(d).dbsize() == 0
+               and redis_client(d).setnx("govinspect-test-owner", "api")), None)
+    if db is None:
+        pytest.skip("no empty Redis database (1–15)")
+    client = redis_client(db)
+    try:
+        w = build()
+        settings.GOVINSPECT_BROKER_URL = f"redis://127.0.0.1:6379/{db}"
+        response = client_for(w.users["office"]).post(
+            reverse("api:round-run", args=[w.rounds["cur"].pk]), {"workers": 2}, format="json")
+        assert response.status_code == 202, response.content
+        task_id = response.json()["task_id"]
+        messages = [json.loads(m) for m in client.lrange("govinspect", 0, -1)]
+        assert [m["headers"]["id"] for m in messages] == [task_id]
+        assert messages[0]["headers"]["task"] == "govinspect.round.run"
+    finally:
+        client.flushdb()

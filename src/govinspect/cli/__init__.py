@@ -22,6 +22,7 @@ def _register() -> None:
     from govinspect.cli.demo_real import demo_real
     from govinspect.cli.extract import extract
     from govinspect.cli.probe import probe
+    from govinspect.cli.queue import queue
     from govinspect.cli.review import review
     from govinspect.cli.roster import roster
     from govinspect.cli.rounds import report, round_
@@ -29,7 +30,7 @@ def _register() -> None:
     from govinspect.cli.user import user
 
     for command in (roster, round_, report, demo, demo_real, serve, extract, check_text_command,
-                    probe, review, user, alerts):
+                    probe, review, user, alerts, queue):
         main.add_command(command)
 
 

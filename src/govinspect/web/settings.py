@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "govinspect.web.api",
     "govinspect.web.alerts",
+    "govinspect.web.pipeline",
 ]
 
 MIDDLEWARE = [
@@ -113,6 +114,10 @@ SESSION_COOKIE_AGE = 8 * 3600  # a working day
 # Task queue (docs/scale.md): Celery workers on this broker (e.g. redis://127.0.0.1:6379/0);
 # unset, the pipeline runs in-process.
 GOVINSPECT_BROKER_URL = os.environ.get("GOVINSPECT_BROKER_URL", "")
+# A task whose worker died is delivered again after this many seconds (Redis visibility
+# timeout): longer than the longest stage (a shard's crawl), else a slow stage runs twice.
+GOVINSPECT_BROKER_VISIBILITY_S = int(os.environ.get("GOVINSPECT_BROKER_VISIBILITY_S", "21600"))
+GOVINSPECT_PROBE_TICK_S = float(os.environ.get("GOVINSPECT_PROBE_TICK_S", "60"))
 
 # Alerts (docs/alerts.md): e-mail through this SMTP server; robots are set per recipient.
 EMAIL_HOST = os.environ.get("GOVINSPECT_SMTP_HOST", "127.0.0.1")

@@ -130,7 +130,7 @@ class RoundViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewS
     @action(detail=True, methods=["post"])
     def run(self, request, pk=None):
         """把本轮检查交给任务队列（采集、分析、评分、报告）；未配置任务队列时返回 503。"""
-        from govinspect.web.queue import QueueUnavailable, enqueue_round
+        from govinspect.web.pipeline.queue import QueueUnavailable, enqueue_round
 
         round_ = self.scope.get_round(pk)
         form = s.RoundRunSerializer(data=request.data)
