@@ -59,3 +59,60 @@ def test_analytics_script_is_not_a_dark_link():
                 'hm.src = "https://hm.baidu.com/hm.js?abc";var s = document.getElementsByTagName'
                 '("script")[0];s.parentNode.insertBefore(hm, s);})();</script>')
     assert check_dark_links(PAGE.format(injected=injected), url="http://www.xx.gov.cn/") == []
+
+
+# --- official hidden blocks on real pages (issue 15): shapes seen on real government pages,
+# rewritten (no page bytes copied) -------------------------------------------------------
+
+def test_hidden_jiucuo_link_served_from_an_ip_is_not_a_dark_link():
+    # a JCMS site's 找错 entry kept in the template but hidden; the link points at a bare IP
+    injected = ('<a style="display:none;" href="http://121.43.68.40/exposure/jiucuo.html?'
+                'site_code=3300000020&amp;url=http%3A%2F%2Fwww.example.gov.cn%2F" target="_blank">'
+                '<img style="display:none;" src="/picture/jiucuo.png" title=""></a>')
+    assert check_dark_links(PAGE.format(injected=injected), url="http://fgw.xx.gov.cn/art/1.html") == []
+
+
+def test_hidden_footer_with_the_party_government_logo_is_not_a_dark_link():
+    injected = ('<div class="footer" ng-controller="footerCtrl" style="display:none">'
+                '<span id="_ideConac"><a href="https://bszs.conac.cn/sitename?method=show&amp;'
+                'id=0A1B2C"><img src="/images/red.png"></a></span>'
+                '<a href="https://wza.isc.org.cn/rzpt/bsgl/dt/20200101/1.html">适老化无障碍服务</a></div>')
+    assert check_dark_links(PAGE.format(injected=injected), url="http://www.xx.gov.cn/") == []
+
+
+def test_dropdown_menu_of_institutions_and_media_is_navigation():
+    items = "".join(f'<li><a href="{href}" target="_blank">{name}</a></li>' for href, name in (
+        ("http://www.cae.cn/", "中国工程院"), ("http://www.cass.cn/", "中国社会科学院"),
+        ("http://www.chinadaily.com.cn/", "中国日报网"), ("http://www.ce.cn/", "中国经济网"),
+        ("https://www.gov.mo/", "澳门特别行政区政府")))
+    injected = f'<ul class="dropdown-menu" style="display: none;">{items}</ul>'
+    assert check_dark_links(PAGE.format(injected=injected), url="http://www.xx.gov.cn/") == []
+
+
+def test_font_size_zero_row_of_reporting_badges_is_not_hidden():
+    injected = ('<div style="width:300px;height:98px;float:left;font-size:0;">'
+                '<a href="http://www.12377.cn"><img src="/p/wfhbljb.jpg" width="165"></a>'
+                '<a href="http://xjwljb.com"><img src="/p/xjwljb.jpg" width="117"></a>'
+                '<a href="http://shop.example.com/"><img src="/p/ad.jpg"></a></div>')
+    assert check_dark_links(PAGE.format(injected=injected), url="http://www.xx.gov.cn/") == []
+
+
+def test_hidden_commercial_anchor_among_navigation_is_still_reported():
+    injected = ('<ul class="dropdown-menu" style="display:none"><li><a href="http://www.cae.cn/">'
+                '中国工程院</a></li><li><a href="http://daikai-fapiao.example/">代开发票</a></li></ul>')
+    [f] = check_dark_links(PAGE.format(injected=injected), url="http://www.xx.gov.cn/")
+    assert f.details["hosts"] == ["daikai-fapiao.example"]
+
+
+def test_malformed_ipv6_link_in_a_hidden_block_does_not_raise():
+    injected = '<div style="display:none"><a href="http://[fe80::1">x</a></div>'
+    assert check_dark_links(PAGE.format(injected=injected), url="http://www.xx.gov.cn/") == []
+
+
+def test_css_rules_parser_skips_media_blocks_and_comments():
+    from govinspect.rules.darklinks import css_rules
+
+    css = ("/* .x{display:none} */ .a{display:none} @media (max-width:600px){.b{display:none}}"
+           " .c { color:red } /* unclosed")
+    assert [(s.strip(), b.strip()) for s, b in css_rules(css)] == [
+        (".a", "display:none"), (".c", "color:red")]

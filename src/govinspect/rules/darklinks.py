@@ -19,6 +19,13 @@ from govinspect.core.types import Confidence, Evidence, Finding, Span
 from govinspect.lexicons.engine import Lexicon, default_lexicon
 from govinspect.rules.base import Rule, register
 
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*>")
+_SPACES = re.compile(r"\s+")
+_SCRIPT_HREF = re.compile(r"""href\s*=\s*\\?["']?([^"'\\\s>]+)""", re.I)
+_SCRIPT_LOCATION = re.compile(r"""location(?:\.href)?\s*=\s*["']([^"']+)""", re.I)
+_SCRIPT_WRITES = re.compile(r"document\.write|innerhtml|location", re.I)
+_SCRIPT_HIDES = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden|referrer|-\d{3,}px", re.I)
+
 BLOCK = {"p", "div", "br", "li", "ul", "ol", "tr", "table", "h1", "h2", "h3", "h4", "h5", "h6",
          "section", "article", "header", "footer", "nav", "aside", "dd", "dt", "dl", "form",
          "blockquote", "pre", "hr", "title", "option", "marquee"}
@@ -35,7 +42,7 @@ class PageText:
 def parse_html(html: str | bytes) -> etree._Element:
     if isinstance(html, bytes):
         html = html.decode("utf-8", "replace")
-    html = re.sub(r"^\s*<\?xml[^>]*>", "", html)  # lxml refuses an encoding declaration in str
+    html = _XML_DECL.sub("", html, count=1)  # lxml refuses an encoding declaration in str
     try:
         return lxml.html.document_fromstring(html if html.strip() else "<html></html>")
     except etree.ParserError:  # "Document is empty" (whitespace, a lone comment …): no page
@@ -80,22 +87,31 @@ def html_to_text(html: str | bytes) -> PageText:
 
 
 def _squash(s: str | None) -> str:
-    return re.sub(r"\s+", " ", s) if s else ""
+    return _SPACES.sub(" ", s) if s else ""
 
 
 # --- what makes an element hidden ---------------------------------------------------------
 
-_DECL = re.compile(r"([a-z-]+)\s*:\s*([^;]+)", re.I)
-_CSS_RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
-
-
 def _decls(style: str) -> dict[str, str]:
-    return {k.lower(): v.strip().lower().replace("!important", "").strip()
-            for k, v in _DECL.findall(style or "")}
+    """CSS declarations of a style attribute or rule body (linear: split, no backtracking)."""
+    out: dict[str, str] = {}
+    for part in (style or "").split(";"):
+        name, colon, value = part.partition(":")
+        name = name.strip().lower()
+        if not colon or not name or not _PROP.fullmatch(name):
+            continue
+        value = value.strip().lower().replace("!important", "").strip()
+        if value:
+            out[name] = value
+    return out
+
+
+_PROP = re.compile(r"[a-z-]{1,40}")
+_PX = re.compile(r"(-?\d{1,12}(?:\.\d{1,12})?)\s{0,8}(px|pt|em|rem)?")
 
 
 def _px(value: str) -> float | None:
-    m = re.match(r"(-?\d+(?:\.\d+)?)\s*(px|pt|em|rem)?$", value.strip())
+    m = _PX.fullmatch(value.strip()[:64])
     return float(m.group(1)) if m else None
 
 
@@ -125,20 +141,58 @@ def hidden_reason(decls: dict[str, str]) -> str | None:
     return None
 
 
+def _strip_comments(css: str) -> str:
+    """Drop /* … */ comments in one left-to-right pass (an unclosed one runs to the end)."""
+    out, i = [], 0
+    while True:
+        j = css.find("/*", i)
+        if j < 0:
+            out.append(css[i:])
+            return "".join(out)
+        out.append(css[i:j])
+        k = css.find("*/", j + 2)
+        if k < 0:
+            return "".join(out)
+        i = k + 2
+
+
+def css_rules(css: str) -> list[tuple[str, str]]:
+    """(selectors, body) of the top-level rules of a stylesheet, in one pass over the text:
+    comments dropped, at-rule blocks (@media: hidden on some screens only) skipped whole,
+    unbalanced braces tolerated. Linear in the length of the stylesheet."""
+    css = _strip_comments(css)
+    rules: list[tuple[str, str]] = []
+    depth, start, prelude, body_start = 0, 0, "", 0
+    for i, ch in enumerate(css):
+        if ch == "{":
+            if depth == 0:
+                prelude, body_start = css[start:i], i + 1
+            depth += 1
+        elif ch == "}":
+            if depth == 0:
+                start = i + 1
+                continue
+            depth -= 1
+            if depth == 0:
+                if not prelude.lstrip().startswith("@") and "{" not in css[body_start:i]:
+                    rules.append((prelude, css[body_start:i]))
+                start = i + 1
+    return rules
+
+
+_SIMPLE_SELECTOR = re.compile(r"[a-z0-9]{0,20}([.#][\w-]{1,200})", re.I)
+
+
 def _stylesheet_hidden(root) -> dict[str, str]:
     """``.class`` / ``#id`` selectors of <style> blocks that hide their element."""
     hidden: dict[str, str] = {}
     for style in root.iter("style"):
-        css = re.sub(r"/\*.*?\*/", "", style.text or "", flags=re.S)
-        # Rules inside @media hide things on some screens only (responsive layouts).
-        css = re.sub(r"@media[^{]*\{(?:[^{}]*\{[^{}]*\})*[^{}]*\}", "", css)
-        for selectors, body in _CSS_RULE.findall(css):
+        for selectors, body in css_rules(style.text or ""):
             reason = hidden_reason(_decls(body))
             if not reason:
                 continue
             for sel in selectors.split(","):
-                sel = sel.strip()
-                m = re.fullmatch(r"[a-z0-9]*([.#][\w-]+)", sel, re.I)
+                m = _SIMPLE_SELECTOR.fullmatch(sel.strip())
                 if m:
                     hidden[m.group(1)] = reason
     return hidden
@@ -177,6 +231,23 @@ FURNITURE_HOSTS = ("weibo.com", "qq.com", "baidu.com", "bshare.cn", "jiathis.com
                    "trs.com.cn", "cnzz.com", "51.la", "people.com.cn", "xinhuanet.com",
                    "news.cn", "cctv.com", "weixin.qq.com", "tianya.cn", "ifeng.com",
                    "pengyou.com")
+# Official furniture every government page may carry, often in blocks a script shows or
+# hides: the 党政机关网站标识 (conac), the 我为政府网站找错 entry (jiucuo, also served from
+# bare IP addresses), filing and reporting badges (ICP, 公安备案, 12377 and the provinces'
+# 网络举报), accessibility services (适老化/无障碍). Hidden links to them are not dark links.
+OFFICIAL_HOSTS = ("conac.cn", "beian.gov.cn", "beian.miit.gov.cn", "12377.cn", "isc.org.cn",
+                  "cyberpolice.cn", "xjwljb.com", "jubao.gov.cn", "cac.gov.cn")
+OFFICIAL_SUFFIXES = (".gov.cn", ".gov", ".gov.mo", ".gov.hk", ".edu.cn", ".ac.cn", ".mil.cn",
+                     ".org.cn")
+OFFICIAL_PATH = re.compile(r"jiucuo|zfwzgl|conac|wza|wzaweb|ipv6best|govjiucuo", re.I)
+# A link whose visible name is an institution, a medium or a site (安徽省人民政府, 中国工程院,
+# 人民网, 中国日报网 …) is navigation (友情链接, dropdown menus, tab panels), not an off-topic
+# destination; dark links carry commercial or spam anchors ("澳门威尼斯人", "代开发票").
+INSTITUTION_NAME = re.compile(
+    r"(?:政府|人大|政协|委员会|委|部|厅|局|办|院|所|中心|协会|学会|联合会|联|会|署|馆|台|社|报|"
+    r"网|窗|站|门户|平台|集团|大学|学院|银行|法院|检察院|纪委|监委|党校|总工会|团委|妇联|"
+    r"研究院|科学院|工程院|档案|图书馆|博物馆|广播电视|电视台|日报|晚报|新闻|政务|服务)"
+    r"(?:网站|官网|首页|门户)?$")
 
 
 def _host(url: str) -> str:
@@ -186,8 +257,21 @@ def _host(url: str) -> str:
         return ""
 
 
+def _is_official(host: str, absolute: str) -> bool:
+    if host.endswith(OFFICIAL_SUFFIXES) or host in ("gov.cn",):
+        return True
+    if any(host == f or host.endswith("." + f) for f in OFFICIAL_HOSTS + FURNITURE_HOSTS):
+        return True
+    try:
+        path = urlsplit(absolute).path + "?" + urlsplit(absolute).query
+    except ValueError:
+        return False
+    return bool(OFFICIAL_PATH.search(path[:500]))
+
+
 def _outbound(href: str, page_url: str, site_hosts: tuple[str, ...]) -> str | None:
-    """The foreign host of a link, or None for in-site, government and non-web links."""
+    """The foreign host of a link, or None for in-site, government, official-furniture and
+    non-web links."""
     try:
         absolute = urljoin(page_url or "http://localhost/", href.strip())
     except ValueError:
@@ -196,13 +280,20 @@ def _outbound(href: str, page_url: str, site_hosts: tuple[str, ...]) -> str | No
         return None
     host = _host(absolute)
     own = set(site_hosts) | ({_host(page_url)} if page_url else set())
-    if not host or host in own or host.endswith((".gov.cn", ".gov")) or host == "gov.cn":
-        return None
-    if any(host == f or host.endswith("." + f) for f in FURNITURE_HOSTS):
+    if not host or host in own or _is_official(host, absolute):
         return None
     if not page_url and not site_hosts and host == "localhost":
         return None
     return host
+
+
+def _navigation_link(a, reason: str) -> bool:
+    """A link a reader sees or that names an institution: an image link in a block hidden only
+    by font-size (images stay visible), or a link whose visible name is an institution."""
+    text = _SPACES.sub("", a.text_content() or "")[:60]
+    if reason.startswith("字号") and not text and next(a.iter("img"), None) is not None:
+        return True
+    return bool(text) and bool(INSTITUTION_NAME.search(text))
 
 
 def _spam_words(text: str, lexicon: Lexicon) -> list[str]:
@@ -230,7 +321,8 @@ def check_dark_links(html: str | bytes, *, url: str = "", subject: str = "",
         reason = _element_hidden(el, sheet)
         if not reason:
             continue
-        links = [(a.get("href") or "") for a in el.iter("a")]
+        links = [(a.get("href") or "") for a in el.iter("a")
+                 if not _navigation_link(a, reason)]
         foreign = sorted({h for h in (_outbound(x, url, site_hosts) for x in links) if h})
         words = _spam_words(el.text_content() or "", lex)
         if not foreign and not words:
@@ -257,13 +349,11 @@ def check_dark_links(html: str | bytes, *, url: str = "", subject: str = "",
         code = unquote(script.text or "")
         if not code.strip():
             continue
-        written = re.findall(r"""href\s*=\s*\\?["']?([^"'\\\s>]+)""", code, re.I)
-        written += re.findall(r"""location(?:\.href)?\s*=\s*["']([^"']+)""", code, re.I)
+        written = _SCRIPT_HREF.findall(code) + _SCRIPT_LOCATION.findall(code)
         foreign = sorted({h for h in (_outbound(x, url, site_hosts) for x in written) if h})
         words = _spam_words(code, lex)
-        writes = re.search(r"document\.write|innerhtml|location", code, re.I)
-        if not writes or not (words or (foreign and re.search(
-                r"display\s*:\s*none|visibility\s*:\s*hidden|referrer|-\d{3,}px", code, re.I))):
+        writes = _SCRIPT_WRITES.search(code)
+        if not writes or not (words or (foreign and _SCRIPT_HIDES.search(code))):
             continue
         snippet = code.strip()[:300]
         findings.append(Finding(
@@ -286,7 +376,12 @@ HIDDEN = register(Rule(
     indicators=("W-V1",),
     what="查找读者看不到的区块（display:none、visibility:hidden、移出屏幕、字号为0、文字与背景"
     "同色、极小的 marquee 等，含样式表中按 class/id 隐藏的）；其中含有指向非政府网站的外部链接"
-    "或赌博、色情、私服等有害关键词的，报暗链。政府网站（.gov.cn）之间的链接不报。",
+    "或赌博、色情、私服等有害关键词的，报暗链。暗链是指向无关（赌博、色情、广告、商业）目的地的"
+    "隐藏链接：政府、事业单位、院校网站之间的链接，党政机关网站标识、“我为政府网站找错”入口、"
+    "备案和举报标识、无障碍服务等官方区块，以及链接文字为机构或媒体名称的下拉菜单、选项卡等导航"
+    "均不报；只隐藏文字间距（字号为0）的图片链接读者看得见，不报。"
+    "本规则看不到：脚本运行后才显示或隐藏的状态（按页面源代码判断）、外部样式表中的隐藏规则、"
+    "链接文字伪装成机构名称的商业链接（其中含有害关键词的仍报）。",
     why="暗链是网站被入侵、被植入黑帽SEO内容的典型表现，等同于发布或链接色情、赌博等有害内容，"
     "属于单项否决的安全问题。",
     example='<div style="position:absolute;top:-9999px"><a href="http://xx-casino.example/">'

@@ -222,7 +222,7 @@ _OTHER_STATS = re.compile(r"办件|办事|政务服务|审批|依申请|信息�
 # handling and at least two counts
 _STATS_NOUN = re.compile(r"留言|来信|信件|诉求|来电")
 _STATS_VERB = re.compile(r"受理|办结|答复|回复|处理|转办")
-_STATS_COUNT = re.compile(r"\d+\s*(?:件|条|封|个|人次)")
+_STATS_COUNT = re.compile(r"(?<!\d)\d+\s*(?:件|条|封|个|人次)")  # (?<!\d): linear on digit runs
 _STATS_LINE_MAX = 400
 _STATS_NEAR = re.compile(r"(?:留言|来信|信件|诉求|来电)[^<>]{0,40}?\d+\s*(?:件|条|封|个|人次)")
 

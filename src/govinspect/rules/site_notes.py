@@ -37,7 +37,27 @@ def _own(data) -> list[PageFacts]:
 
 _NOT_ITEMS = frozenset({"error", "home", "search", "guide", "message_list", "message_detail"})
 DATE_NOTE = "shown_date"  # page note: does an item page show a publication date?
-_TAG = re.compile(r"<(script|style)\b.*?</\1>|<[^>]+>", re.I | re.S)
+_TAG = re.compile(r"<[^<>]*>")  # a tag; script/style blocks go first (_without_blocks)
+
+
+def _without_blocks(html: str) -> str:
+    """``html`` without its <script> and <style> elements, in one pass (an unclosed one runs
+    to the end), so that their code is not read as text."""
+    lower, out, i = html.lower(), [], 0
+    while True:
+        starts = [j for j in (lower.find("<script", i), lower.find("<style", i)) if j >= 0]
+        if not starts:
+            out.append(html[i:])
+            return " ".join(out)
+        j = min(starts)
+        out.append(html[i:j])
+        close = "</script>" if lower.startswith("<script", j) else "</style>"
+        k = lower.find(close, j)
+        if k < 0:
+            return " ".join(out)
+        i = k + len(close)
+
+
 _FOOTER = re.compile(r"主办单位|版权所有|网站标识码|ICP备|公网安备")
 # A labelled date in any format, or a numeric one (2022-05-19, 2022/5/19, 2022.05.19). A bare
 # "2022年5月19日" is left out: it is the 落款 (成文日期) of most notices, not a 发布时间.
@@ -65,7 +85,7 @@ def shown_date(site, page, facts: PageFacts) -> bool | None:
     except LookupError:
         html = page.body.decode("utf-8", errors="replace")
     body = html[html.lower().find("<body"):] if "<body" in html.lower() else html
-    text = _TAG.sub(" ", body)
+    text = _TAG.sub(" ", _without_blocks(body))
     cut = _FOOTER.search(text)
     return bool(_SHOWN_DATE.search(text[:cut.start()] if cut else text))
 

@@ -116,7 +116,7 @@ def guide_text(site, page, facts: PageFacts) -> dict | None:
 _NUMBERING = r"[（(]?(?:\d{1,2}|[一二三四五六七八九十]+)[、.．)）](?!\d)"
 _MATERIAL_SPLIT = re.compile(rf"[；;\n]|(?<![\d.（(])(?={_NUMBERING})")
 # How a material is to be handed in: 原件/复印件, 纸质/电子, 份数
-_FORMAT_CUE = re.compile(r"原件|复印件|影印件|扫描件|正本|副本|纸质|电子|\d+\s*[份张套本]|[一二两三四五]\s*[份张套本]")
+_FORMAT_CUE = re.compile(r"原件|复印件|影印件|扫描件|正本|副本|纸质|电子|(?<!\d)\d+\s*[份张套本]|[一二两三四五]\s*[份张套本]")
 # "根据有关法律法规规定应提交的其他材料", "其他相关材料", "有关部门要求的其他材料"
 _VAGUE = re.compile(r"(?:其他|其它|相关|有关)(?:相关|有关)?(?:材料|资料|证明材料|证件)"
                     r"|法律[、]?法规[^。；;\n]{0,10}规定[^。；;\n]{0,10}(?:材料|资料)")
