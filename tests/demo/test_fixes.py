@@ -70,3 +70,37 @@ def test_the_server_serves_the_fixed_page_until_unfixed(net):
         assert wrong not in fixed and right in fixed
         server.unfix()
         assert wrong in _get(server, typo["url"])
+
+
+def test_a_saved_demo_network_is_served_again_and_fixed_from_another_process(tmp_path):
+    """What `make demo` leaves (network/build.json) is served again by `govinspect serve`;
+    `govinspect demo-fix` flips the switch through network/fixed.json."""
+    from datetime import datetime
+
+    from click.testing import CliRunner
+
+    from govinspect.cli import main
+    from govinspect.demo.workspace import save_build, serve_saved
+
+    kwargs = dict(seed=20220630, sites=1, scale=0.1, faults=False, port=choose_port(),
+                  https_port=None, ipv6=False, t=datetime.fromisoformat("2022-06-30T17:00+08:00"))
+    build_network(**kwargs).write(tmp_path / "network")
+    save_build(tmp_path, **kwargs)
+    server = serve_saved(tmp_path)
+    try:
+        net = server.net
+        typo = net.manifest.select(kind="typo")[0]
+        wrong = typo["text"].encode(net.get(typo["url"]).encoding)
+        assert wrong in _get(server, typo["url"])
+        run = CliRunner().invoke(main, ["demo-fix", "--out", str(tmp_path), "--site",
+                                        typo["site"], "--kind", "text"])
+        assert run.exit_code == 0, run.output
+        assert "已修正" in run.output
+        assert wrong not in _get(server, typo["url"])
+        run = CliRunner().invoke(main, ["demo-fix", "--out", str(tmp_path), "--reset"])
+        assert run.exit_code == 0, run.output
+        assert wrong in _get(server, typo["url"])
+    finally:
+        server.close()
+    run = CliRunner().invoke(main, ["demo-fix", "--out", str(tmp_path / "nowhere")])
+    assert run.exit_code != 0 and "make demo" in run.output

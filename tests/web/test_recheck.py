@@ -147,3 +147,24 @@ def test_submitted_in_a_thread_the_recheck_finishes_by_itself(settings):
     done = Recheck.objects.get(pk=started.pk)
     assert done.outcome == RecheckOutcome.MANUAL and "政务新媒体" in done.note
     assert done.finished is not None
+
+
+def test_a_fetch_that_runs_out_of_time_leaves_the_item_to_a_person(monkeypatch):
+    """The collector's process killed at the bound: 复查未完成, nothing moves."""
+    import subprocess
+
+    from workspace_scenario import build
+
+    from govinspect.web.rectify import recheck
+
+    def too_slow(sites, out_dir, options, timeout=None):
+        raise subprocess.TimeoutExpired("govinspect.collect", timeout)
+
+    monkeypatch.setattr(recheck, "collect_sites_subprocess", too_slow)
+    w = build()
+    item = w.items["A"]
+    transition(Scope.for_user(w.users["A"]), item, ItemState.FIXED, "已删除失效链接")
+    result = recheck_item(item)
+    item.refresh_from_db()
+    assert result.outcome == RecheckOutcome.INCOMPLETE and "未完成" in result.note
+    assert item.state == ItemState.FIXED and result.entry is None

@@ -19,6 +19,7 @@ def _register() -> None:
     from govinspect.cli.alerts import alerts
     from govinspect.cli.check_text import check_text_command
     from govinspect.cli.demo import demo
+    from govinspect.cli.demo_fix import demo_fix
     from govinspect.cli.demo_real import demo_real
     from govinspect.cli.extract import extract
     from govinspect.cli.probe import probe
@@ -29,8 +30,8 @@ def _register() -> None:
     from govinspect.cli.serve import serve
     from govinspect.cli.user import user
 
-    for command in (roster, round_, report, demo, demo_real, serve, extract, check_text_command,
-                    probe, review, user, alerts, queue):
+    for command in (roster, round_, report, demo, demo_fix, demo_real, serve, extract,
+                    check_text_command, probe, review, user, alerts, queue):
         main.add_command(command)
 
 

@@ -3,6 +3,7 @@ write the reports — the whole pipeline on one machine with no outside network.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 import time
@@ -15,7 +16,7 @@ DEMO_ROUND = "2022Q2"
 # The seed's round: checks ran 2022-06-23 to 06-30; t is the end of the last day.
 DEMO_T = "2022-06-30T17:00:00+08:00"
 _OWNED = ("govinspect.sqlite3", "govinspect.sqlite3-wal", "govinspect.sqlite3-shm", "rounds",
-          "reports", "network", "lexicons")
+          "reports", "network", "lexicons", "rectify", "recheck-options.json")
 
 
 @click.command()
@@ -74,6 +75,10 @@ class serve_network_for:  # noqa: N801
         https_port = choose_port(443, avoid=(port,))
         net = self._build(port=port, https_port=https_port, ipv6=ipv6, **self._kw)
         net.write(self._out / "network")
+        from govinspect.demo.workspace import save_build
+
+        # `govinspect serve` serves the same network again (the re-check fetches from it)
+        save_build(self._out, port=port, https_port=https_port, ipv6=ipv6, **self._kw)
         self._console.print(f"示例网站群：{len(net.sites)} 家网站，{len(net.pages)} 个页面，"
                             f"预设问题 {len(net.manifest)} 处（种子 {self._kw['seed']}）")
         if not ipv6:
@@ -152,6 +157,10 @@ def _run_round(server, out_dir: Path, t: datetime, console, probe_seconds: float
                              probe_transport=True, http_port=server.port,
                              https_port=server.https_port or 443, tls_ca_file=ca_file,
                              per_host_concurrency=2, workers=default_workers())
+    from govinspect.demo.workspace import save_recheck_options
+
+    # the workspace's automatic re-check fetches from the same closed world
+    save_recheck_options(out_dir, dataclasses.replace(options, workers=1))
     prober = _start_prober(round_, dict(server.resolve), probe_seconds, ca_file) \
         if probe_seconds else None
     with crawl_progress() as progress:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import json
 import socket
 import ssl
 import threading
@@ -29,6 +30,7 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 from govinspect.demo.model import IPV6_LOOPBACK, Network, Page, origin
 
@@ -103,6 +105,31 @@ class _State:
     lock: threading.Lock = field(default_factory=threading.Lock)
     # the demo's fix switch (fixes.py): (host, target) → the corrected resource served instead
     fixed: dict[tuple[str, str], Page] = field(default_factory=dict)
+    # the switch as a file another process writes (`govinspect demo-fix`): a JSON list of
+    # manifest entry indices, read again whenever it changes
+    fixes_file: Path | None = None
+    fixes_seen: int | None = None
+
+    def refresh_fixes(self) -> None:
+        if self.fixes_file is None:
+            return
+        try:
+            mtime = self.fixes_file.stat().st_mtime_ns
+        except OSError:
+            mtime = None
+        if mtime == self.fixes_seen:
+            return
+        from govinspect.demo.fixes import corrected_pages
+
+        fixed: dict[tuple[str, str], Page] = {}
+        if mtime is not None:
+            try:
+                wanted = json.loads(self.fixes_file.read_text(encoding="utf-8"))
+                fixed = corrected_pages(self.net, [self.net.manifest[i] for i in wanted])
+            except (OSError, ValueError, IndexError, TypeError):
+                return  # half-written or bad: keep serving what was in force
+        with self.lock:
+            self.fixed, self.fixes_seen = fixed, mtime
 
     def flaky_fails(self, host: str, path: str) -> bool:
         every = self.net.flaky.get((host, path))
@@ -155,6 +182,7 @@ class _Handler(BaseHTTPRequestHandler):
         if self.state.flaky_fails(host, path):
             self._send(503, "text/html", UNAVAILABLE, (("Retry-After", "1"),), head_only)
             return
+        self.state.refresh_fixes()
         page = self.state.fixed.get((host, target)) or net.lookup(host, target)
         if page is None:
             self._send(404, "text/html", NOT_FOUND, (), head_only)
@@ -263,11 +291,11 @@ class DemoServer:
             t.join(timeout=5)
 
 
-def start_network(net: Network) -> DemoServer:
+def start_network(net: Network, fixes_file: Path | None = None) -> DemoServer:
     """Start serving ``net`` on ``net.port`` of every address in its resolve map, on
     ``net.https_port`` of every address of a site with HTTPS, and (``ipv6`` networks) on
-    ``[::1]:net.port``."""
-    state = _State(net)
+    ``[::1]:net.port``. ``fixes_file``: the fix switch as a file (``_State.refresh_fixes``)."""
+    state = _State(net, fixes_file=fixes_file)
     handler = type("DemoHandler", (_Handler,), {"state": state})
     servers: list[_Server] = []
 

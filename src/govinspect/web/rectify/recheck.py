@@ -24,6 +24,7 @@ import datetime as dt
 import json
 import logging
 import shutil
+import subprocess
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -157,7 +158,7 @@ def fetch(site: SiteRef, urls: Iterable[str], out_dir: Path,
         collect_sites_subprocess(probes, out_dir, opts, timeout=timeout_s)
     except CollectError as exc:
         raise RecheckError(f"重新抓取失败：{exc}") from None
-    except TimeoutError:
+    except subprocess.TimeoutExpired:  # the collector's process is killed
         raise RecheckError(f"重新抓取超过 {timeout_s:.0f} 秒未完成") from None
     real = {p.code: site.code for p in probes}
     by_probe = {p.code: url for p, url in zip(probes, urls, strict=True)}
