@@ -265,7 +265,7 @@ def report(round_id: int, key: str = "round") -> None:
 def recheck(item_id: int) -> None:
     """Re-check one rectification item (re-fetch its pages, re-run its rule)."""
     from govinspect.web.rectify.models import Item
-    from govinspect.web.rectify.services import recheck_item
+    from govinspect.web.rectify.recheck import recheck_item
 
     item = Item.objects.get(pk=item_id)
     entries = item.audit.count()  # one re-check per state of the item's history
@@ -274,8 +274,10 @@ def recheck(item_id: int) -> None:
     if stage.state == StageState.DONE:
         return
     with running(stage):
-        entry = recheck_item(item)
-        Stage.objects.filter(pk=stage.pk).update(detail={"to_state": entry.to_state})
+        done = recheck_item(item)  # a rectify.Recheck; entry: the move it made, if any
+        Stage.objects.filter(pk=stage.pk).update(detail={
+            "recheck": done.pk, "outcome": done.outcome,
+            "to_state": done.entry.to_state if done.entry_id else None})
 
 
 # ── W-V2 probes on the beat schedule ──────────────────────────────────────────────────────
