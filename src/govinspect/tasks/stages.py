@@ -22,7 +22,7 @@ import socket
 import subprocess
 import sys
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from celery.utils.log import get_task_logger
@@ -305,12 +305,37 @@ def probe_tick() -> list[int]:
     return ids
 
 
-def _redis_lock(name: str, timeout: float):
+@contextlib.contextmanager
+def held(name: str, ttl: float = 10.0):
+    """A Redis lock across all workers, kept alive while the block runs (extended every ttl/3
+    seconds) and gone ``ttl`` seconds after its holder died; yields False when another holds it."""
+    import threading
+
     import redis
     from django.conf import settings
 
     client = redis.Redis.from_url(settings.GOVINSPECT_BROKER_URL)
-    return client.lock(name, timeout=timeout, blocking=False)
+    lock = client.lock(name, timeout=ttl, blocking=False)
+    if not lock.acquire():
+        yield False
+        return
+    stop = threading.Event()
+
+    def keep_alive():
+        while not stop.wait(ttl / 3):
+            with contextlib.suppress(Exception):
+                lock.extend(ttl, replace_ttl=True)
+
+    thread = threading.Thread(target=keep_alive, daemon=True)
+    thread.start()
+    try:
+        yield True
+    finally:
+        stop.set()
+        thread.join()
+        with contextlib.suppress(Exception):
+            lock.release()
+        client.close()
 
 
 @app.task(name="govinspect.probe.round")
@@ -325,15 +350,17 @@ def probe_round(round_id: int) -> dict:
     if stage.state == StageState.DONE:
         return {"done": True}
     opts = dict(stage.detail.get("options") or {})
-    lock = _redis_lock(f"govinspect:probe:{round_id}", timeout=max(600.0, 4 * 3600))
-    if not lock.acquire():
-        return {"skipped": "another pass is running"}
-    try:
+    with held(f"govinspect:probe:{round_id}") as mine:
+        if not mine:
+            return {"skipped": "another pass is running"}
         round_ = Round.objects.get(pk=round_id)
         Stage.objects.filter(pk=stage.pk).update(state=StageState.RUNNING, worker=_worker(),
                                                  started_at=stage.started_at or timezone.now())
+        known = {k: v for k, v in opts.items() if k in ProbeOptions.__dataclass_fields__}
+        if opts.get("grace_s") is not None:  # JSON has no timedelta: round-time seconds
+            known["grace"] = timedelta(seconds=float(opts["grace_s"]))
         try:
-            summary = run_prober(round_, ProbeOptions(**opts))
+            summary = run_prober(round_, ProbeOptions(**known))
         except ProbeError as exc:
             Stage.objects.filter(pk=stage.pk).update(state=StageState.FAILED, error=str(exc))
             raise
@@ -342,9 +369,6 @@ def probe_round(round_id: int) -> dict:
             detail={"options": opts, **counts},
             **({"state": StageState.DONE, "finished_at": timezone.now()} if summary.done else {}))
         return counts
-    finally:
-        with contextlib.suppress(Exception):
-            lock.release()
 
 
 @app.task(name="govinspect.alerts.tick")
