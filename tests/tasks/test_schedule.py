@@ -109,7 +109,7 @@ def test_beat_probes_on_schedule_and_a_restart_never_probes_a_slot_twice(env, se
     outcomes = Counter(o for _, _, o in rows_)
     assert outcomes["ok"] >= planned // 2, outcomes  # probed, not just written off
     assert set(outcomes) <= {"ok", "missed", "interrupted"}, outcomes
-    for k, host in enumerate(HOSTS):
+    for host in HOSTS:
         visited = sum(1 for h, _, o in rows_ if host in h and o == "ok")
         interrupted = sum(1 for h, _, o in rows_ if host in h and o == "interrupted")
         hits = server.requested(host, "/")
