@@ -221,10 +221,11 @@ def _extract(body: bytes, url: str, anchor: datetime | None, headers: dict | Non
             year_anchor = _parse_anchor(gen.group(1))
 
     # --- document fields
-    doc_raw = xxgk.get("doc_number")
+    # a labelled 文号 field is the page's own number, malformed or not (kept with problems)
+    parsed_doc = docnumber.parse_field(xxgk.get("doc_number") or "")
     head_pos = doc.text.find(headline) if headline else -1
-    if not doc_raw or not docnumber.parse(doc_raw):
-        doc_raw = None
+    doc_raw = None
+    if parsed_doc is None:
         # the line right under (or above) the headline, e.g. "金罚决字〔2024〕36号"
         if head_pos >= 0:
             # a 文号 on a line of its own near the headline; one cited in running text
@@ -239,7 +240,7 @@ def _extract(body: bytes, url: str, anchor: datetime | None, headers: dict | Non
             m = re.search(r"[（(]([^（()）]*号)[)）]$", meta["ArticleTitle"])
             if m and docnumber.parse(m.group(1)):
                 doc_raw = m.group(1)
-    parsed_doc = docnumber.parse(doc_raw) if doc_raw else None
+        parsed_doc = docnumber.parse(doc_raw) if doc_raw else None
 
     # --- main text
     main = _main_element(doc)
@@ -354,7 +355,7 @@ def _extract(body: bytes, url: str, anchor: datetime | None, headers: dict | Non
         issuer = signer
 
     # --- footer, column
-    foot = footer.extract_footer(doc)
+    foot = footer.extract_footer(doc, main_text)
     crumb = columns.breadcrumb(doc)
     content_page = page_type in ("article", "policy", "guide", "message_detail")
     col = columns.column_name(doc, crumb, headline if content_page else None)

@@ -106,6 +106,67 @@ def parse(text: str) -> DocNumber | None:
                      problems=tuple(problems))
 
 
+# Malformed numbers as offices write them in a labelled 文号 field. They are kept with their
+# problems (the 文号 rule exists for them) instead of being dropped.
+_EMPTY_BRACKETS = re.compile(rf"{_LB}{_SP}{_RB}")
+_DIGIT_GAP = re.compile(rf"(?<=\d)[{_SPACES}]+(?=\d)")
+HAO_FIRST_RE = re.compile(  # "豫政〔2023〕号27": 号 before the serial
+    rf"(?P<issuer>{_ISSUER}){_SP}(?P<lb>{_LB}){_SP}(?P<year>(?:19|20)\d{{2}}){_SP}(?P<rb>{_RB})"
+    rf"{_SP}号{_SP}(?P<serial>\d{{1,5}})(?!\d)"
+)
+NO_HAO_RE = re.compile(  # "豫政〔2023〕27": 号 missing
+    rf"(?P<issuer>{_ISSUER}){_SP}(?P<lb>{_LB}){_SP}(?P<year>(?:19|20)\d{{2}}){_SP}(?P<rb>{_RB})"
+    rf"{_SP}(?P<di>第)?{_SP}(?P<serial>\d{{1,5}}){_SP}$"
+)
+_NOT_A_NUMBER = re.compile(r"^[\s无暂/\\\-—－_.·*]*$|^(?:无|暂无|空|/)$")
+
+
+def parse_field(value: str) -> DocNumber | None:
+    """The 文号 written in a labelled field (发文字号：…): like ``parse``, but a malformed number
+    (号 before the serial, 号 missing, stray empty brackets, a space inside the serial) is
+    returned with its problems rather than dropped. None for an empty field or "无"."""
+    if not value or _NOT_A_NUMBER.match(value.strip()):
+        return None
+    text = value.translate(_FULLWIDTH_DIGITS).strip()
+    extra: list[str] = []
+    if _EMPTY_BRACKETS.search(text):
+        text = _EMPTY_BRACKETS.sub("", text)
+        extra.append("文号含多余的空括号")
+    if _DIGIT_GAP.search(text):
+        text = _DIGIT_GAP.sub("", text)
+        extra.append("文号含多余空格")
+    found = parse(text)
+    if found is None:
+        for pattern, problem in ((HAO_FIRST_RE, "“号”字应在发文顺序号之后"),
+                                 (NO_HAO_RE, "文号缺少“号”字")):
+            m = pattern.search(text)
+            if m:
+                found = _from_match(m, "bracket", [problem])
+                break
+    if found is None:
+        return None
+    if extra:
+        problems = tuple(dict.fromkeys(extra + list(found.problems)))
+        found = DocNumber(raw=value.strip(), issuer=found.issuer, year=found.year,
+                          serial=found.serial, kind=found.kind, problems=problems)
+    return found
+
+
+def _from_match(m: re.Match, kind: str, problems: list[str]) -> DocNumber:
+    g = m.groupdict()
+    issuer = _LEADING_NOISE.sub("", _ZW_RE.sub("", g.get("issuer") or ""))
+    if g.get("lb") and (g["lb"] != "〔" or g["rb"] != "〕"):
+        problems.append(f"年份应使用六角括号〔〕，实为{g['lb']}{g['rb']}")
+    if g.get("di"):
+        problems.append("发文顺序号前不应加“第”字")
+    serial = g["serial"]
+    if len(serial) > 1 and serial.startswith("0"):
+        problems.append("发文顺序号不应编虚位（如 001）")
+    raw = m.group(0).strip(_SPACES + "\u200b\u200c\u200d\u2060\ufeff")
+    return DocNumber(raw=raw, issuer=issuer, year=int(g["year"]), serial=int(serial), kind=kind,
+                     problems=tuple(problems))
+
+
 def normalize(text: str) -> str | None:
     doc = parse(text)
     return doc.normalized if doc else None

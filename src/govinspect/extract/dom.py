@@ -66,6 +66,7 @@ class Doc:
     lines: list[str] = field(default_factory=list)
     link_cache: list | None = None
     notes: list[str] = field(default_factory=list)  # repairs and limits hit while parsing (zh)
+    source: str = ""  # the decoded page as given (comments included)
 
 
 def _flatten(text: str, limit: int = MAX_DEPTH) -> str:
@@ -144,7 +145,7 @@ def parse(text: str, url: str) -> Doc:
     """Build a Doc; never raises on odd markup (an empty Doc at worst)."""
     notes: list[str] = []
     root = parse_tree(text, notes)
-    doc = Doc(root=root, url=url, notes=notes)
+    doc = Doc(root=root, url=url, notes=notes, source=text or "")
     for el in root.iter("meta"):
         name = el.get("name") or el.get("property") or el.get("http-equiv")
         if name:

@@ -37,6 +37,8 @@ class Footer:
     sponsor: str | None = None  # 主办单位
     contact: bool = False  # 联系方式 / 联系我们
     zhaocuo: bool = False  # 我为政府网站找错 entry
+    # no visible footer: its identity lines (ICP, 标识码, 版权 …) are only inside HTML comments
+    only_in_comments: bool = False
 
 
 @dataclass(frozen=True)
