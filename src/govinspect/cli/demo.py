@@ -137,7 +137,6 @@ def _run_round(server, out_dir: Path, t: datetime, console, probe_seconds: float
     from govinspect.demo.model import CA_FILE
     from govinspect.web.roster.services import import_roster
     from govinspect.web.rounds.services import (
-        analyse_round,
         collect_round,
         create_round,
         report_round,
@@ -175,7 +174,9 @@ def _run_round(server, out_dir: Path, t: datetime, console, probe_seconds: float
     # The office's own term lists (示例市 leaders roster): services read WORKSPACE/lexicons/.
     if (network / "lexicons").is_dir():
         shutil.copytree(network / "lexicons", out_dir / "lexicons", dirs_exist_ok=True)
-    analyse_round(round_)
+    from govinspect.web import pipeline
+
+    pipeline.analyse(round_)
     from govinspect.collect.newmedia.fetch import PoliteClient
     from govinspect.web.rounds.newmedia import analyse_accounts, collect_accounts
 
@@ -190,6 +191,9 @@ def _run_round(server, out_dir: Path, t: datetime, console, probe_seconds: float
     from govinspect.web.rounds.notice import write_round_notice
 
     notice_files = write_round_notice(round_, reports, issued_on=t.date())
+    from govinspect.web.rounds.services import stamp_outputs
+
+    stamp_outputs(round_, [*outcome.files, reports / "summary.json", *notice_files], draft=False)
 
     table = Table(title=f"{DEMO_ROUND} 检查结果（示例市）")
     for column in ("排名", "网站", "类型", "页面", "问题", "得分", "结论"):

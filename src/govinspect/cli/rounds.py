@@ -52,13 +52,16 @@ def create(name: str, reference_time: str, indicator_set: str, site_codes: tuple
 @click.option("--allow-private", is_flag=True, help="允许访问内网和本机地址（仅演示和测试）")
 @click.option("--workers", type=click.IntRange(min=0), default=0, show_default=True,
               help="并行采集进程数（网站分组采集，每个网站只由一个进程访问）；0 表示按 CPU 核数")
-def run(name: str, resolve: tuple[str, ...], allow_private: bool, workers: int) -> None:
-    """采集并分析一个检查轮次的全部网站。"""
+@click.option("--reanalyse", is_flag=True,
+              help="规则或词库更新后重新分析：用已保存的采集结果重新检查和评分，不访问网站")
+def run(name: str, resolve: tuple[str, ...], allow_private: bool, workers: int,
+        reanalyse: bool) -> None:
+    """采集并分析一个检查轮次的全部网站（可重复运行：已完成的步骤跳过，中断的步骤继续）。"""
     django_setup()
-    from govinspect.collect.crawl import CollectOptions
+    from govinspect.collect.crawl import CollectError, CollectOptions
     from govinspect.collect.options import default_workers
+    from govinspect.web import pipeline
     from govinspect.web.rounds.models import Round
-    from govinspect.web.rounds.services import analyse_round, collect_round
 
     round_ = Round.objects.filter(name=name).first()
     if round_ is None:
@@ -71,18 +74,19 @@ def run(name: str, resolve: tuple[str, ...], allow_private: bool, workers: int) 
         mapping[host.strip()] = ip.strip()
     options = CollectOptions(resolve=mapping or None, allow_private=allow_private,
                              workers=workers or default_workers())
-    with crawl_progress() as progress:
-        collect_round(round_, options, progress=progress)
-    findings = analyse_round(round_)
-    click.echo(f"分析完成：{sum(map(len, findings.values()))} 条问题")
-    from govinspect.web.decisions.services import apply_decisions
+    try:
+        with crawl_progress() as progress:
+            collected = pipeline.collect(round_, options, progress=progress)
+    except CollectError as exc:
+        raise click.ClickException(f"采集未完成：{exc}") from exc
+    click.echo(collected.message)
+    if collected.ran or reanalyse or pipeline.analysis_needed(round_):
+        click.echo(pipeline.analyse(round_).message)
+        from govinspect.web.alerts.services import notify_round_finished
 
-    applied = apply_decisions(round_)
-    if applied:
-        click.echo(f"已按以往的复核决定处理 {applied} 条问题")
-    from govinspect.web.alerts.services import notify_round_finished
-
-    notify_round_finished(round_)  # into the alert outbox (docs/alerts.md)
+        notify_round_finished(round_)  # into the alert outbox (docs/alerts.md)
+    else:
+        click.echo("分析已完成，跳过（规则或词库更新后可用 --reanalyse 重新分析）")
 
 
 @click.command()
@@ -91,19 +95,28 @@ def run(name: str, resolve: tuple[str, ...], allow_private: bool, workers: int) 
               help="输出目录（默认：工作目录/reports/轮次名称）")
 @click.option("--notice/--no-notice", default=True, show_default=True,
               help="同时生成通报（.docx）、附件（.xlsx）和通报网页（.html）")
-def report(round_name: str, out_dir: Path | None, notice: bool) -> None:
+@click.option("--draft", is_flag=True,
+              help="生成草稿：轮次尚未完成采集和分析时也生成，每页标注“草稿”")
+def report(round_name: str, out_dir: Path | None, notice: bool, draft: bool) -> None:
     """生成检查报告（问题清单 Excel 与 HTML 汇总页）及通报。"""
     django_setup()
     from django.conf import settings
 
     from govinspect.web.rounds.models import Round
-    from govinspect.web.rounds.services import report_round
+    from govinspect.web.rounds.services import report_round, stamp_outputs
+    from govinspect.web.rounds.stages import report_blockers
 
     round_ = Round.objects.filter(name=round_name).first()
     if round_ is None:
         raise click.ClickException(f"没有名为 {round_name} 的检查轮次")
+    blockers = report_blockers(round_)
+    if blockers and not draft:
+        raise click.ClickException(
+            f"{'；'.join(blockers)}，不能生成正式报告。请先运行 govinspect round run {round_name}"
+            " 完成采集和分析；如需预览，可加 --draft 生成每页标注“草稿”的报告。")
     out = out_dir or Path(settings.WORKSPACE) / "reports" / round_name
     outcome = report_round(round_, out)
+    files = [*outcome.files, out / "summary.json"]
     for path in outcome.files[:3]:
         click.echo(f"已生成 {path}")
     if len(outcome.files) > 3:
@@ -119,8 +132,13 @@ def report(round_name: str, out_dir: Path | None, notice: bool) -> None:
         except (IndicatorSetError, CalendarNotCovered, CalendarDataError,
                 NoticeTemplateError) as exc:
             raise click.ClickException(f"通报未生成：{exc}") from exc
+        files += paths
         for path in paths:
             click.echo(f"已生成 {path}")
+    status = stamp_outputs(round_, files, draft=draft or bool(blockers))
+    if draft or blockers:
+        click.echo("注意：以上为草稿（每页标注“草稿”）" + (f"：{'；'.join(blockers)}" if blockers else ""))
+    click.echo(status.sentence())
 
 
 class crawl_progress:  # noqa: N801  (used as a context manager, reads like a function)

@@ -35,14 +35,13 @@ from govinspect.web.roster.models import Site
 from govinspect.web.rounds.models import Capture, ReviewState, Round
 from govinspect.web.rounds.models import Finding as FindingRow
 from govinspect.web.rounds.persist import save_captures, save_findings
+from govinspect.web.rounds.stages import COLLECT, DONE, RUNNING, ReviewStatus, mark, round_dir
+
+__all__ = ["round_dir"]  # re-exported: callers find the round's folder here
 
 
 class RoundError(Exception):
     """A problem the office must fix before the round can go on (message in Chinese)."""
-
-
-def round_dir(round_: Round) -> Path:
-    return Path(settings.WORKSPACE) / "rounds" / round_.name
 
 
 def create_round(name: str, reference_time: datetime, *, indicator_set: str = "national-2019",
@@ -69,8 +68,10 @@ def collect_round(round_: Round, options: CollectOptions,
     out = round_dir(round_) / "collect"
     if not options.sample_seed:  # samples drawn at collect time are the round's (W-D25)
         options = dataclasses.replace(options, sample_seed=round_.name)
+    mark(round_, COLLECT, RUNNING)
     summary = collect_sites(sites, out, options, progress=progress)
     ingest_captures(round_)
+    mark(round_, COLLECT, DONE, pages=summary.pages_total)
     return summary
 
 
@@ -145,9 +146,10 @@ def analyse_round(round_: Round, progress: Callable[[int], None] | None = None
                                   search=read_search_facts(out),
                                   probes={c: probe_results(round_, s) for c, s in sites.items()},
                                   first_seen=first_seen_earlier(round_))
-    for code, findings in results.items():
-        site = sites[code]
-        with transaction.atomic():
+    # One transaction for the whole round: a kill leaves the previous analysis, never half.
+    with transaction.atomic():
+        for code, findings in results.items():
+            site = sites[code]
             save_findings(round_, site, findings)
             (FindingRow.objects
              .filter(round=round_, site=site, review_state=ReviewState.PENDING)
@@ -184,6 +186,30 @@ def counts_for_score(row: FindingRow, iset: IndicatorSet) -> bool:
     if iset.indicators.get(row.indicator_id, {}).get("review_required"):
         return False
     return row.confidence == Confidence.CERTAIN.value
+
+
+def review_status(round_: Round) -> ReviewStatus:
+    """How many of the round's findings wait for review, and how many of those count."""
+    iset = load_indicator_set(round_.indicator_set)
+    pending = counted = 0
+    rows = (FindingRow.objects.filter(round=round_, review_state=ReviewState.PENDING)
+            .only("review_state", "indicator_id", "confidence"))
+    for row in rows.iterator(chunk_size=2000):
+        pending += 1
+        counted += counts_for_score(row, iset)
+    return ReviewStatus(pending, counted)
+
+
+def stamp_outputs(round_: Round, files, *, draft: bool) -> ReviewStatus:
+    """Mark every written output: how many findings wait for review and whether the scores
+    count them; with ``draft`` the 草稿 watermark on every page."""
+    from govinspect.reports.stamp import stamp_files
+
+    status = review_status(round_)
+    stamp_files(files, status.sentence(), draft=draft,
+                review_counts={"pending": status.pending,
+                               "pending_counted": status.pending_counted})
+    return status
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,80 @@
+"""Issue 14 items 2 and 4: `report` refuses a round that was not collected and analysed (or
+writes a draft, 草稿 on every page); `round run` a second time skips the finished stages
+without a request; `--reanalyse` applies a lexicon change from the stored captures only."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from docx import Document
+from openpyxl import load_workbook
+
+pytestmark = pytest.mark.slow
+
+LEXICON = """category: 本地词库
+defaults: {severity: 一般, confidence: 确定}
+terms:
+  - [工作动态, 工作动向]
+"""
+
+
+def requests(net) -> int:
+    return sum(net.server.hits.values())
+
+
+def test_report_guard_draft_rerun_and_reanalyse(small_network, tmp_path):
+    net = small_network
+    net.gi("round", "create", "R1", "--t", "2022-06-30T17:00")
+
+    refused = net.gi("report", "--round", "R1", "--out", str(tmp_path / "x"), check=False)
+    assert refused.returncode != 0
+    assert "尚未完成采集" in refused.stderr and "--draft" in refused.stderr
+    assert not (tmp_path / "x").exists()
+
+    draft = tmp_path / "draft"
+    net.gi("report", "--round", "R1", "--out", str(draft), "--draft")
+    assert json.loads((draft / "summary.json").read_text(encoding="utf-8"))["draft"] is True
+    for xlsx in draft.rglob("*.xlsx"):
+        for ws in load_workbook(xlsx).worksheets:
+            assert ws.oddHeader.center.text == "草稿", (xlsx, ws.title)
+    for html in draft.rglob("*.html"):
+        assert "草稿" in html.read_text(encoding="utf-8"), html
+    for docx in draft.rglob("*.docx"):
+        assert all("草稿" in "".join(p.text for p in s.header.paragraphs)
+                   for s in Document(docx).sections), docx
+
+    first = net.run_round("R1")
+    assert "分析完成" in first.stdout
+    served = requests(net)
+    assert served > 0
+
+    again = net.run_round("R1")  # once was a CollectError traceback
+    assert "采集已完成，跳过" in again.stdout and "分析已完成，跳过" in again.stdout
+    assert requests(net) == served
+
+    final = tmp_path / "final"
+    net.gi("report", "--round", "R1", "--out", str(final))
+    summary = json.loads((final / "summary.json").read_text(encoding="utf-8"))
+    assert summary["draft"] is False
+    review = summary["review"]
+    assert review["pending"] >= review["pending_counted"] >= 0
+    assert review["sentence"] in (final / "R1-汇总.html").read_text(encoding="utf-8")
+    wb = load_workbook(final / "R1-问题清单.xlsx")
+    assert wb.worksheets[0].oddFooter.left.text == review["sentence"]
+    assert wb.worksheets[0].oddHeader.center.text in (None, "")
+    before = {(f["rule"], f["url"]) for f in
+              json.loads((final / "findings.json").read_text(encoding="utf-8"))}
+
+    # The office adds a term to its lexicon; re-analysis finds it, without one request.
+    (net.workspace / "lexicons").mkdir()
+    (net.workspace / "lexicons" / "office.yaml").write_text(LEXICON, encoding="utf-8")
+    redo = net.run_round("R1", "--reanalyse")
+    assert "采集已完成，跳过" in redo.stdout and "分析完成" in redo.stdout
+    assert requests(net) == served
+    net.gi("report", "--round", "R1", "--out", str(final))
+    after = json.loads((final / "findings.json").read_text(encoding="utf-8"))
+    new = [f for f in after if (f["rule"], f["url"]) not in before]
+    assert new and all("工作动态" in f["message"] or "工作动态" in json.dumps(f, ensure_ascii=False)
+                       for f in new)
+    assert {f["url"].split("/")[-1] for f in new} == {"1.html", "2.html"}
