@@ -7,6 +7,7 @@ again (an interrupted one resumes), a finished analysis is not run again unless 
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -48,7 +49,7 @@ def analyse(round_: Round, progress: Callable[[int], None] | None = None) -> Sta
     from govinspect.web.decisions.services import apply_decisions
     from govinspect.web.rounds.services import analyse_round
 
-    stages.mark(round_, stages.ANALYSIS, stages.RUNNING)
+    stages.mark(round_, stages.ANALYSIS, stages.RUNNING, pid=os.getpid())
     findings = analyse_round(round_, progress)
     applied = apply_decisions(round_)
     total = sum(map(len, findings.values()))

@@ -1,6 +1,11 @@
-"""Issue 14 items 2 and 4: `report` refuses a round that was not collected and analysed (or
-writes a draft, 草稿 on every page); `round run` a second time skips the finished stages
-without a request; `--reanalyse` applies a lexicon change from the stored captures only."""
+"""A round on a small local network, as an office runs it (issue 14 items 1, 2 and 4).
+
+- `report` refuses a round that was not collected and analysed (or writes a draft, 草稿 on
+  every page); every output says how many findings wait for review;
+- a site that is down (connection refused, no W-V2 probes) gets a certain GI-A002 finding, is
+  待核实 in every output and ranked in none;
+- `round run` a second time skips the finished stages without a request; `--reanalyse`
+  applies a lexicon change from the stored captures only."""
 
 from __future__ import annotations
 
@@ -8,6 +13,7 @@ import json
 
 import pytest
 from docx import Document
+from network import DOWN, UP
 from openpyxl import load_workbook
 
 pytestmark = pytest.mark.slow
@@ -55,6 +61,7 @@ def test_report_guard_draft_rerun_and_reanalyse(small_network, tmp_path):
 
     final = tmp_path / "final"
     net.gi("report", "--round", "R1", "--out", str(final))
+    down_site_is_never_ranked(final)
     summary = json.loads((final / "summary.json").read_text(encoding="utf-8"))
     assert summary["draft"] is False
     review = summary["review"]
@@ -78,3 +85,35 @@ def test_report_guard_draft_rerun_and_reanalyse(small_network, tmp_path):
     assert new and all("工作动态" in f["message"] or "工作动态" in json.dumps(f, ensure_ascii=False)
                        for f in new)
     assert {f["url"].split("/")[-1] for f in new} == {"1.html", "2.html"}
+
+
+def down_site_is_never_ranked(out) -> None:
+    findings = json.loads((out / "findings.json").read_text(encoding="utf-8"))
+    down = [f for f in findings if f["site"] == DOWN]
+    assert [(f["rule"], f["indicator"], f["item"], f["confidence"]) for f in down] == [
+        ("GI-A002", "W-V2", "homepage_failed", "确定")]
+    assert "连接被拒绝" in down[0]["message"]
+    assert "没有首页可用性监测记录" in down[0]["message"]  # no probes: the round says so
+    assert not [f for f in findings if f["rule"] == "GI-A002" and f["site"] in UP]
+
+    summary = {s["code"]: s for s in json.loads(
+        (out / "summary.json").read_text(encoding="utf-8"))["sites"]}
+    assert summary[DOWN]["score"] is None and summary[DOWN]["passed"] is False
+    assert all(summary[c]["score"] is not None for c in UP)
+
+    wb = load_workbook(out / "R1-问题清单.xlsx")
+    rows = list(wb["汇总"].iter_rows(min_row=2, values_only=True))
+    by_code = {r[1]: r for r in rows}
+    assert by_code[DOWN][0] == "—" and by_code[DOWN][-1].startswith("待核实")
+    assert sorted(by_code[c][0] for c in UP) == [1, 2]
+    assert rows[-1][1] == DOWN  # listed after every ranked site
+
+    html = (out / "R1-汇总.html").read_text(encoding="utf-8")
+    assert "待核实" in html
+
+    # The 通报's 附件1 ranking never names it.
+    from docx import Document
+
+    doc = Document(next(out.glob("*通报*.docx")))
+    ranking = [t for t in doc.tables if t.rows and t.rows[0].cells[0].text.strip() == "排名"]
+    assert ranking and all(DOWN not in row.cells[1].text for t in ranking for row in t.rows)
