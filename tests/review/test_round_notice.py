@@ -174,7 +174,26 @@ def test_previous_round_in_the_database_gives_the_change(scenario):
     assert score_db_round(scenario).changes["inquiry_within_1_rate"] == 0
 
 
-def test_report_command_writes_findings_reports_and_the_notice(scenario, tmp_path):
+@pytest.fixture
+def ran(scenario):
+    """The scenario's findings stand for a finished round: its stages are recorded as done
+    (`report` refuses a round that was not collected and analysed)."""
+    import shutil
+
+    from govinspect.web.rounds import stages
+    from govinspect.web.rounds.models import Round
+
+    round_ = Round.objects.get(name="2022Q2")
+    folder = stages.round_dir(round_)
+    (folder / "collect").mkdir(parents=True, exist_ok=True)
+    (folder / "collect" / "summary.json").write_text("{}", encoding="utf-8")
+    stages.mark(round_, stages.COLLECT, stages.DONE)
+    stages.mark(round_, stages.ANALYSIS, stages.DONE)
+    yield scenario
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_report_command_writes_findings_reports_and_the_notice(ran, tmp_path):
     out = tmp_path / "reports"
     result = CliRunner().invoke(main, ["report", "--round", "2022Q2", "--out", str(out)])
     assert result.exit_code == 0, result.output
