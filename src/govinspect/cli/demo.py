@@ -174,9 +174,9 @@ def _run_round(server, out_dir: Path, t: datetime, console, probe_seconds: float
     # The office's own term lists (示例市 leaders roster): services read WORKSPACE/lexicons/.
     if (network / "lexicons").is_dir():
         shutil.copytree(network / "lexicons", out_dir / "lexicons", dirs_exist_ok=True)
-    from govinspect.web import pipeline
+    from govinspect.web import lifecycle
 
-    pipeline.analyse(round_)
+    lifecycle.analyse(round_)
     from govinspect.collect.newmedia.fetch import PoliteClient
     from govinspect.web.rounds.newmedia import analyse_accounts, collect_accounts
 

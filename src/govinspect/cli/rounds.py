@@ -60,7 +60,7 @@ def run(name: str, resolve: tuple[str, ...], allow_private: bool, workers: int,
     django_setup()
     from govinspect.collect.crawl import CollectError, CollectOptions
     from govinspect.collect.options import default_workers
-    from govinspect.web import pipeline
+    from govinspect.web import lifecycle
     from govinspect.web.rounds.models import Round
 
     round_ = Round.objects.filter(name=name).first()
@@ -76,12 +76,12 @@ def run(name: str, resolve: tuple[str, ...], allow_private: bool, workers: int,
                              workers=workers or default_workers())
     try:
         with crawl_progress() as progress:
-            collected = pipeline.collect(round_, options, progress=progress)
+            collected = lifecycle.collect(round_, options, progress=progress)
     except CollectError as exc:
         raise click.ClickException(f"采集未完成：{exc}") from exc
     click.echo(collected.message)
-    if collected.ran or reanalyse or pipeline.analysis_needed(round_):
-        click.echo(pipeline.analyse(round_).message)
+    if collected.ran or reanalyse or lifecycle.analysis_needed(round_):
+        click.echo(lifecycle.analyse(round_).message)
         from govinspect.web.alerts.services import notify_round_finished
 
         notify_round_finished(round_)  # into the alert outbox (docs/alerts.md)

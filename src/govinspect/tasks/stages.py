@@ -231,17 +231,15 @@ def merge(round_id: int, key: str = "round") -> None:
 
 @app.task(name="govinspect.round.analyse")
 def analyse(round_id: int, key: str = "round") -> None:
-    from govinspect.web.decisions.services import apply_decisions
-    from govinspect.web.rounds.services import analyse_round
+    from govinspect.web import lifecycle
 
     stage = _stage(round_id, StageName.ANALYSE, key)
     if stage is not None:
         round_ = Round.objects.get(pk=round_id)
         with running(stage):
-            findings = analyse_round(round_)
-            applied = apply_decisions(round_)
-            Stage.objects.filter(pk=stage.pk).update(detail={
-                "findings": sum(map(len, findings.values())), "decisions_applied": applied})
+            # the same stage as `round run` (recorded, so `report` knows it completed)
+            outcome = lifecycle.analyse(round_)
+            Stage.objects.filter(pk=stage.pk).update(detail=outcome.detail)
     advance(round_id)
 
 

@@ -69,7 +69,8 @@ def collect_finished(round_: Round) -> bool:
 def report_blockers(round_: Round) -> list[str]:
     """Why the round cannot be reported as final (zh-hans); empty when it can."""
     out = []
-    if not collect_finished(round_) or state(round_, COLLECT) != DONE:
+    # (a queued round's merge stores the captures without this file's collect mark)
+    if not collect_finished(round_) or state(round_, COLLECT) == RUNNING:
         out.append(f"检查轮次 {round_.name} 尚未完成采集")
     if state(round_, ANALYSIS) != DONE:
         how = "分析中断，未完成" if state(round_, ANALYSIS) == RUNNING else "尚未分析"

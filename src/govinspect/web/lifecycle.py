@@ -1,4 +1,5 @@
-"""The stages of a round, each idempotent and recorded (``web.rounds.stages``).
+"""The stages of a round run from the command line, each idempotent and recorded
+(``web.rounds.stages``; the task queue's stages are ``web.pipeline``).
 
 ``round run`` calls them in order and skips what is done: a finished collect is not crawled
 again (an interrupted one resumes), a finished analysis is not run again unless asked
@@ -20,6 +21,7 @@ from govinspect.web.rounds.models import Round
 class StageOutcome:
     ran: bool
     message: str  # zh-hans, for the office
+    detail: dict | None = None  # figures of the stage (findings, decisions applied …)
 
 
 def collect(round_: Round, options: CollectOptions, progress: Callable | None = None
@@ -57,4 +59,4 @@ def analyse(round_: Round, progress: Callable[[int], None] | None = None) -> Sta
     message = f"分析完成：{total} 条问题"
     if applied:
         message += f"；已按以往的复核决定处理 {applied} 条问题"
-    return StageOutcome(True, message)
+    return StageOutcome(True, message, {"findings": total, "decisions_applied": applied})
