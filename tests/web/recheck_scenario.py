@@ -98,3 +98,11 @@ def write_recheck_options(workspace: Path, server) -> Path:
     path.write_text(json.dumps(demo_options(server).to_dict(), ensure_ascii=False),
                     encoding="utf-8")
     return path
+
+
+SUBMITTED: list[int] = []
+
+
+def record_submission(item) -> None:
+    """A stand-in task queue for ``GOVINSPECT_RECHECK="recheck_scenario:record_submission"``."""
+    SUBMITTED.append(item.pk)

@@ -168,3 +168,27 @@ def test_a_fetch_that_runs_out_of_time_leaves_the_item_to_a_person(monkeypatch):
     item.refresh_from_db()
     assert result.outcome == RecheckOutcome.INCOMPLETE and "未完成" in result.note
     assert item.state == ItemState.FIXED and result.entry is None
+
+
+def test_a_task_queue_gets_the_item_and_runs_the_recorded_recheck(
+        settings, django_capture_on_commit_callbacks):
+    """``GOVINSPECT_RECHECK`` naming a callable (the task queue's enqueue): it is called with
+    the item after the commit; the worker's ``recheck_item`` then runs the 复查中 re-check
+    recorded at submission, not a second one."""
+    import recheck_scenario
+    from workspace_scenario import build
+
+    from govinspect.web.rectify.recheck import submit_recheck
+
+    settings.GOVINSPECT_RECHECK = "recheck_scenario:record_submission"
+    w = build()
+    item = w.items["B-account"]
+    transition(Scope.for_user(w.users["B"]), item, ItemState.FIXED, "已恢复更新")
+    recheck_scenario.SUBMITTED.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        started = submit_recheck(item)
+    assert recheck_scenario.SUBMITTED == [item.pk]
+    assert started.outcome == RecheckOutcome.RUNNING
+    done = recheck_item(recheck_scenario.SUBMITTED[0])  # what the worker's task does
+    assert done.pk == started.pk and done.outcome == RecheckOutcome.MANUAL
+    assert item.rechecks.count() == 1

@@ -103,7 +103,8 @@ FILE_UPLOAD_PERMISSIONS = 0o600
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 
 # The automatic re-check after a unit marks an item 已整改 (rectify/recheck.py): thread | sync
-# | off | "module.path:callable" (called with the re-check's id, e.g. a task queue's delay).
+# | off | "module.path:callable" (called with the item, e.g.
+# "govinspect.web.pipeline.queue:enqueue_recheck" to run it on the task queue's workers).
 GOVINSPECT_RECHECK = os.environ.get("GOVINSPECT_RECHECK", "thread")
 
 LOGIN_URL = "workspace:login"

@@ -204,6 +204,8 @@ class ItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSe
     @action(detail=True, methods=["post"],
             parser_classes=[JSONParser, MultiPartParser, FormParser])
     def transition(self, request, pk=None):
+        from govinspect.web.rectify.models import ItemState
+        from govinspect.web.rectify.recheck import submit_recheck
         from govinspect.web.rectify.services import RectifyError, transition
 
         item = self.scope.get_item(pk)
@@ -215,6 +217,8 @@ class ItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSe
                                data.get("file"))
         except RectifyError as exc:
             return problem(str(exc))
+        if entry.to_state == ItemState.FIXED:  # the platform re-checks it (rectify/recheck.py)
+            submit_recheck(item)
         return Response(s.AuditEntrySerializer(entry).data)
 
 

@@ -2,7 +2,8 @@
 
     submit_recheck(item)   what the web (and the REST API) calls after a unit's 已整改: records
                            a 复查中 ``Recheck`` and runs it as ``GOVINSPECT_RECHECK`` says
-    recheck_item(item)     the whole re-check, blocking (a worker's task calls this)
+    recheck_item(item)     the whole re-check, blocking (a worker's task calls this; it runs
+                           the 复查中 re-check submit_recheck recorded, or records one)
     run_recheck(pk)        runs a recorded 复查中 re-check
 
 A re-check (1) plans what to fetch again from the rule that raised the item (``plan``), (2)
@@ -321,7 +322,9 @@ def submit_recheck(item: Item) -> Recheck | None:
     """After a unit marked ``item`` 已整改: record and run its re-check as the setting
     ``GOVINSPECT_RECHECK`` says — ``thread`` (default: a thread of this process), ``sync``
     (now, in the caller), ``off`` (none: a person verifies), or ``module.path:callable``
-    (called with the re-check's id after the commit, e.g. a task queue's ``delay``)."""
+    (called with the item after the commit, e.g.
+    ``govinspect.web.pipeline.queue:enqueue_recheck``: the worker's ``recheck_item`` then
+    runs the 复查中 re-check recorded here)."""
     mode = getattr(settings, "GOVINSPECT_RECHECK", "thread")
     if mode == "off":
         return None
@@ -332,5 +335,5 @@ def submit_recheck(item: Item) -> Recheck | None:
         transaction.on_commit(lambda: _in_thread(recheck.pk))
     else:
         runner = import_string(mode.replace(":", "."))
-        transaction.on_commit(lambda: runner(recheck.pk))
+        transaction.on_commit(lambda: runner(item))
     return recheck
