@@ -218,3 +218,43 @@ def test_sample_is_deterministic_per_round_and_site():
 def test_url_date(url, expected):
     got = sp.url_date(url)
     assert (got.isoformat() if got else None) == expected
+
+
+# --- not every page with document facts is a policy (issue 15, real pages) ----------------
+
+@pytest.mark.parametrize("title,number,genre", [
+    ("国家金融监督管理总局行政处罚信息公开表", "金罚决字〔2024〕36号", "record"),
+    ("某省卫生健康委员会关于省第十四届人民代表大会第四次会议第14040218号建议的复函",
+     "某卫函〔2025〕46号", "record"),
+    ("教育部办公厅关于举办2024年高校“礼敬中华优秀传统文化”宣传教育活动的通知",
+     "教思政厅函〔2024〕10号", "record"),
+    ("关于开展2024年“世界家庭医生日”主题宣传活动的通知", "沪卫基层〔2024〕5号", "record"),
+    ("某省文化和旅游厅关于2020年度艺术系列专业技术职务任职资格评审结果的公示", None, "record"),
+    ("工业设计城打造创新设计“联合国”", None, "news"),
+    ("全省教育系统师德师风建设专题培训班举办", None, "record"),  # 培训班
+    ("吉林省人民政府关于禁止在嫩江干流补充治理工程建设征占地范围内新增建设项目的通告",
+     "吉政明电〔2022〕1号", "policy"),
+    ("关于加强全区电动自行车管理的通告", None, "policy"),
+    ("示例市促进民营经济高质量发展若干措施", None, "policy"),
+])
+def test_policy_genre_on_real_titles(title, number, genre):
+    from govinspect.extract import extract_page
+
+    html = (f"<html><head><title>{title}</title></head><body><h1>{title}</h1>"
+            + (f"<p>{number}</p>" if number else "") + "<p>正文。</p></body></html>")
+    facts = extract_page(html.encode(), "http://www.example.gov.cn/zwgk/t20240101_123456.html")
+    import dataclasses
+
+    facts = dataclasses.replace(facts, title=title, doc_number=number)
+    assert sp.policy_genre(facts) == genre
+
+
+def test_penalty_table_needs_no_interpretation():
+    """nfra-1: a 行政处罚信息公开表 is typed policy by extraction but is no policy document."""
+    from govinspect.extract import extract_page
+
+    path = REAL / "nfra-1.html"
+    if not path.is_file():
+        pytest.skip("shared real pages absent")
+    facts = extract_page(path.read_bytes(), "http://www.nfra.gov.cn/cn/view/pages/1.html")
+    assert not sp.is_policy_doc(facts)

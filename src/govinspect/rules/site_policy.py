@@ -97,12 +97,45 @@ def _is_detail(f: PageFacts) -> bool:
             and not _COLUMN_URL.search(f.url))
 
 
+# Public records that are not policies (no 解读 is due, no policy box is judged): penalty and
+# licensing decisions and their disclosure tables, 公示 and result lists, procurement and
+# recruitment notices, appointments, replies to 建议/提案 and letters, and notices that only
+# organise an activity, a meeting or a training course.
+_NOT_POLICY_TITLE = re.compile(
+    r"处罚|信息公开表|决定书|许可证|公示|名单|评审结果|考核结果|结果的?公告|中标|成交|采购|招标|"
+    r"招聘|招录|录用|遴选|任免|任职|免职|复函|答复|复文|建议的|提案的|"
+    r"(?:开展|举办|召开|组织|参加|做好)[^，。]{0,40}?(?:活动|会议|培训|比赛|大赛|评选|宣传|"
+    r"征文|展览|论坛|竞赛|演练|周)[^，。]{0,12}?的?(?:通知|函)|会议的?通知|培训班")
+# The form of a document (a 文号, or a title such as 关于…的通知 / …实施办法): a news item in
+# an index box (新闻 with 索引号) has neither.
+_DOC_TITLE = re.compile(
+    r"(?:关于|印发|转发).{0,200}(?:通知|意见|办法|规定|决定|方案|通告|公告|批复|细则|规划|纲要|"
+    r"条例|措施|指南|指引|规则|标准|规范|制度|清单|目录|计划|要点)|"
+    r"(?:办法|规定|条例|细则|实施意见|方案|规划|通告|决定|规则|措施|若干意见)(?:（试行）|\(试行\))?$")
+
+
+def policy_genre(f: PageFacts) -> str:
+    """What a page with document facts is: ``"policy"`` (a policy document), ``"record"`` (a
+    public record that is no policy: see ``_NOT_POLICY_TITLE``) or ``"news"`` (no 文号 and no
+    document title: a news item, whatever box or type it shows)."""
+    title = (f.title or "").strip()
+    if title and _NOT_POLICY_TITLE.search(title):
+        return "record"
+    if f.doc_number or f.xxgk.get("doc_number") and len(f.xxgk["doc_number"]) > 4:
+        return "policy"
+    return "policy" if title and _DOC_TITLE.search(title) else "news"
+
+
 def is_policy_doc(f: PageFacts) -> bool:
+    """A policy document: a page typed policy, with a 信息公开 box or in a 政策文件 column,
+    that is no public record of another kind and no news item (``policy_genre``)."""
     if f.page_type == "policy":
-        return True
-    if len(f.xxgk) >= 2 and len(f.list_items) < 3:  # a 信息公开 box: whatever the type says
-        return True
-    return f.column_category == "政策文件" and _is_detail(f)
+        candidate = True
+    elif len(f.xxgk) >= 2 and len(f.list_items) < 3:  # a 信息公开 box: whatever the type says
+        candidate = True
+    else:
+        candidate = f.column_category == "政策文件" and _is_detail(f)
+    return candidate and policy_genre(f) == "policy"
 
 
 def is_interpretation(f: PageFacts) -> bool:
@@ -168,7 +201,8 @@ POLICY_METADATA = register(Rule(
     indicators=("P7",),
     what="政策文件页面显示了信息公开要素表（索引号、发布机构、成文日期、文号、发布日期等），"
     "但缺少指标体系 P7.required_fields 所列的要素时报告，每个页面一条，列出缺少的要素。"
-    "页面完全没有要素表的不在此判断。",
+    "页面完全没有要素表的不在此判断；不是政策文件的政府信息（处罚决定、公示、答复、活动通知、"
+    "新闻等，见 GI-D005）不判断。本规则看不到：要素表由脚本生成或在图片里的页面。",
     why="索引号、发布机构、成文日期、文号、发布日期是政府信息公开目录的基本要素，缺失会导致"
     "公众无法判断文件的效力、时效和来源，也是政务公开检查的常见扣分点。",
     example="<table><tr><th>索引号</th><td>113411000030018/2022-00012</td>"
@@ -416,7 +450,11 @@ NO_INTERPRETATION = register(Rule(
     what="找出网站上的政策文件页面和政策解读页面，以及两者之间的全部链接。政策文件既没有链接"
     "任何解读、也没有被任何解读链接的，视为未解读。每轮每站按轮次名和网站标识码确定地抽取"
     "3 个政策文件（不足 3 个全查）：抽中的计入“解读比例”扣分项，其余列为抽查范围外问题（不扣分），"
-    "抽样结果记在 details.sample。是否属于“涉及面广、社会关注度高”须人工判断，结果为疑似。",
+    "抽样结果记在 details.sample。是否属于“涉及面广、社会关注度高”须人工判断，结果为疑似。"
+    "只判断政策文件：行政处罚决定及其公开表、许可、公示和结果名单、采购招聘、任免、对建议提案和"
+    "来函的答复，以及只安排活动、会议、培训的通知，是政府信息但不是需要解读的政策；既无文号、"
+    "标题也不是文件形式（关于…的通知/意见、…办法）的页面按新闻处理。"
+    "本规则看不到：本轮未采集到的解读页面、只在附件里的解读、文件是否“涉及面广、社会关注度高”。",
     why="重要政策文件应同步组织、同步审签、同步部署解读（国办发〔2016〕80号），"
     "检查指标按抽查文件逐个扣分。",
     example="<h1>示例市人民政府关于进一步稳定和扩大就业的实施意见</h1>……（页面无“相关解读”，"
