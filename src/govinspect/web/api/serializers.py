@@ -67,6 +67,27 @@ class EnqueuedSerializer(serializers.Serializer):
     stage = serializers.CharField()
 
 
+class StageSiteSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    pages = serializers.IntegerField()
+
+    def to_representation(self, instance):
+        code, pages = instance
+        return {"code": code, "pages": pages}
+
+
+class StageSerializer(serializers.Serializer):
+    stage = serializers.CharField()
+    key = serializers.CharField()
+    state = serializers.CharField()
+    done = serializers.BooleanField()
+    attempts = serializers.IntegerField()
+    worker = serializers.CharField()
+    started = serializers.CharField()
+    error = serializers.CharField()
+    sites = StageSiteSerializer(many=True)
+
+
 class DeductionSerializer(serializers.Serializer):
     indicator_id = serializers.CharField()
     points = serializers.FloatField(source="applied")

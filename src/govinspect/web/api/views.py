@@ -101,7 +101,7 @@ class RoundViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewS
     """检查轮次（填报单位用户：已发布通报的轮次）。"""
 
     serializer_class = s.RoundSerializer
-    action_roles = {"create": OFFICE, "run": OFFICE}
+    action_roles = {"create": OFFICE, "run": OFFICE, "progress": REVIEWERS}
 
     def get_queryset(self):
         return self.scope.rounds().select_related("publication").order_by("-reference_time")
@@ -141,6 +141,15 @@ class RoundViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewS
             return problem(str(exc), code=status.HTTP_503_SERVICE_UNAVAILABLE)
         return Response({"round": round_.pk, "task_id": task_id, "stage": "round"},
                         status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(responses=s.StageSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def progress(self, request, pk=None):
+        """本轮在任务队列中的进度：各阶段的状态、执行次数、执行者，采集阶段各网站已采集的页面数。"""
+        from govinspect.web.pipeline.services import round_progress
+
+        round_ = self.scope.get_round(pk)
+        return Response(s.StageSerializer(round_progress(round_), many=True).data)
 
     @extend_schema(responses=s.ScoresSerializer)
     @action(detail=True, methods=["get"])

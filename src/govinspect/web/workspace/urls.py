@@ -7,6 +7,7 @@ from django.urls import path
 
 from govinspect.web.workspace import views
 from govinspect.web.workspace.access import public_view
+from govinspect.web.workspace.progress import round_progress_view
 
 app_name = "workspace"
 
@@ -24,6 +25,7 @@ urlpatterns = [
     path("rounds/<int:round_id>/review/", views.review_queue, name="review"),
     path("rounds/<int:round_id>/review/decide/", views.review_decide, name="review_decide"),
     path("rounds/<int:round_id>/rectification/", views.round_items, name="round_items"),
+    path("rounds/<int:round_id>/progress/", round_progress_view, name="progress"),
     path("rounds/<int:round_id>/rectification/export/", views.items_export,
          name="items_export"),
     path("findings/<int:finding_id>/", views.finding_detail, name="finding"),
