@@ -32,6 +32,9 @@ def extract(file: Path, url: str, fetched_at: str | None, as_json: bool, full: b
         body = file.read_bytes()
     except OSError as exc:
         raise click.ClickException(f"无法读取文件 {file}：{exc.strerror or exc}") from exc
+    problem = not_a_page(body)
+    if problem:
+        raise click.ClickException(f"{file} {problem}，不是网页（HTML）文件，未抽取")
     facts = extract_page(body, url, anchor)
     data = facts.to_json()
     if not full:
@@ -50,3 +53,25 @@ def extract(file: Path, url: str, fetched_at: str | None, as_json: bool, full: b
         click.echo(f"{name}：{value if value not in (None, '') else '—'}")
     for problem in data["doc_number_problems"] + data["date_problems"]:
         click.echo(f"问题：{problem}")
+
+
+_MAGIC = ((b"%PDF", "是 PDF 文件"), (b"PK\x03\x04", "是 ZIP 压缩包（或 docx/xlsx 等 Office 文件）"),
+          (b"\xd0\xcf\x11\xe0", "是旧版 Office 文件（doc/xls）"), (b"\x89PNG", "是 PNG 图片"),
+          (b"\xff\xd8\xff", "是 JPEG 图片"), (b"GIF8", "是 GIF 图片"),
+          (b"\x1f\x8b", "是 gzip 压缩数据"), (b"Rar!", "是 RAR 压缩包"),
+          (b"7z\xbc\xaf", "是 7z 压缩包"))
+
+
+def not_a_page(body: bytes) -> str | None:
+    """Why ``body`` is no web page (zh-hans), or None: empty, a known binary format, or
+    binary data (NUL bytes outside a UTF-16 text)."""
+    if not body.strip():
+        return "为空（没有内容）"
+    for magic, what in _MAGIC:
+        if body.startswith(magic):
+            return what
+    head = body[:8192]
+    utf16 = head.startswith((b"\xff\xfe", b"\xfe\xff"))
+    if b"\x00" in head and not utf16:
+        return "是二进制数据"
+    return None

@@ -49,6 +49,11 @@ def create_round(name: str, reference_time: datetime, *, indicator_set: str = "n
     """A round over the whole roster (or the named sites). The window ends at *t*."""
     load_indicator_set(indicator_set)  # fail now, not after a day of crawling
     sites = Site.objects.all() if site_codes is None else Site.objects.filter(code__in=site_codes)
+    if site_codes is not None:
+        unknown = sorted(set(site_codes) - set(sites.values_list("code", flat=True)))
+        if unknown:
+            raise RoundError(f"名录中没有这些网站标识码：{'、'.join(unknown)}"
+                             "（请核对，或先导入名录：govinspect roster import）")
     if not sites.exists():
         raise RoundError("名录中没有网站，请先导入名录（govinspect roster import）")
     with transaction.atomic():
