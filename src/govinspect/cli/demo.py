@@ -162,21 +162,34 @@ def _run_round(server, out_dir: Path, t: datetime, console, probe_seconds: float
     save_recheck_options(out_dir, dataclasses.replace(options, workers=1))
     prober = _start_prober(round_, dict(server.resolve), probe_seconds, ca_file) \
         if probe_seconds else None
+    from govinspect.web.rounds.probes import plan_round
+
+    planned = sum(map(len, plan_round(round_, 20).values()))
+    if probe_seconds:
+        console.print(f"首页可用性监测（W-V2）：把监测期7天压缩到约 {probe_seconds:g} 秒，与采集同时"
+                      f"进行（每家网站每天20次，共 {planned} 次访问）。", soft_wrap=True)
     with crawl_progress() as progress:
         collect_round(round_, options, progress=progress)
     # Analysis reads the recorded probes (slow homepage), so the monitoring week ends first.
     if prober is not None:
         thread, failure = prober
-        console.print("等待首页可用性监测结束……")
-        thread.join()
+        from govinspect.cli.rounds import wait_with_progress
+        from govinspect.web.rounds.models import Probe
+
+        wait_with_progress(thread, Probe.objects.filter(round=round_).exclude(outcome="").count,
+                           planned, "首页可用性监测")
         if failure:
             raise click.ClickException(f"首页可用性监测失败：{failure[0]}")
     # The office's own term lists (示例市 leaders roster): services read WORKSPACE/lexicons/.
     if (network / "lexicons").is_dir():
         shutil.copytree(network / "lexicons", out_dir / "lexicons", dirs_exist_ok=True)
+    from govinspect.cli.rounds import analysis_progress
     from govinspect.web import lifecycle
+    from govinspect.web.rounds.models import Capture
 
-    lifecycle.analyse(round_)
+    with analysis_progress(Capture.objects.filter(round=round_).count()) as progress:
+        analysed = lifecycle.analyse(round_, progress)
+    console.print(analysed.message)
     from govinspect.collect.newmedia.fetch import PoliteClient
     from govinspect.web.rounds.newmedia import analyse_accounts, collect_accounts
 

@@ -81,7 +81,11 @@ def run(name: str, resolve: tuple[str, ...], allow_private: bool, workers: int,
         raise click.ClickException(f"采集未完成：{exc}") from exc
     click.echo(collected.message)
     if collected.ran or reanalyse or lifecycle.analysis_needed(round_):
-        click.echo(lifecycle.analyse(round_).message)
+        from govinspect.web.rounds.models import Capture
+
+        with analysis_progress(Capture.objects.filter(round=round_).count()) as progress:
+            analysed = lifecycle.analyse(round_, progress)
+        click.echo(analysed.message)
         from govinspect.web.alerts.services import notify_round_finished
 
         notify_round_finished(round_)  # into the alert outbox (docs/alerts.md)
@@ -165,6 +169,54 @@ class crawl_progress:  # noqa: N801  (used as a context manager, reads like a fu
                               links=event.links_checked)
         if event.done:
             self._progress.update(self._task, total=1, completed=1)
+
+    def __exit__(self, *exc) -> None:
+        self._progress.stop()
+
+
+def wait_with_progress(thread, count, total: int, label: str) -> None:
+    """Join ``thread`` while a rich bar shows ``count()`` of ``total`` (and the time left)."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    with Progress(TextColumn(f"[bold]{label}"), BarColumn(), MofNCompleteColumn(),
+                  TextColumn("已用"), TimeElapsedColumn(), TextColumn("预计剩余"),
+                  TimeRemainingColumn()) as progress:
+        task = progress.add_task(label, total=total or None)
+        while thread.is_alive():
+            thread.join(0.5)
+            progress.update(task, completed=count())
+        progress.update(task, completed=count())
+
+
+class analysis_progress:  # noqa: N801  (used as a context manager, reads like a function)
+    """A rich progress bar over the pages of a round's analysis."""
+
+    def __init__(self, total: int | None) -> None:
+        self._total = total or None
+
+    def __enter__(self):
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+            TimeRemainingColumn,
+        )
+
+        self._progress = Progress(TextColumn("[bold]分析"), BarColumn(), MofNCompleteColumn(),
+                                  TextColumn("页面"), TimeElapsedColumn(), TextColumn("预计剩余"),
+                                  TimeRemainingColumn())
+        self._task = self._progress.add_task("analyse", total=self._total)
+        self._progress.start()
+        return lambda n: self._progress.update(self._task, completed=n)
 
     def __exit__(self, *exc) -> None:
         self._progress.stop()
