@@ -260,22 +260,14 @@ def report(round_id: int, key: str = "round") -> None:
 
 
 @app.task(name="govinspect.item.recheck")
-def recheck(item_id: int) -> None:
-    """Re-check one rectification item (re-fetch its pages, re-run its rule)."""
-    from govinspect.web.rectify.models import Item
-    from govinspect.web.rectify.recheck import recheck_item
+def recheck(item_id: int, recheck_id: int | None = None) -> dict:
+    """Re-check one rectification item (``rectify.recheck``: re-fetch its pages, re-run its
+    rule). Idempotent: the 复查中 re-check recorded when the unit marked the item 已整改 is run
+    once; a redelivered task finds it finished and returns it."""
+    from govinspect.web.rectify.recheck import recheck_item, run_recheck
 
-    item = Item.objects.get(pk=item_id)
-    entries = item.audit.count()  # one re-check per state of the item's history
-    stage, _ = Stage.objects.get_or_create(round_id=item.round_id, stage=StageName.RECHECK,
-                                           key=f"item-{item_id}-{entries}")
-    if stage.state == StageState.DONE:
-        return
-    with running(stage):
-        done = recheck_item(item)  # a rectify.Recheck; entry: the move it made, if any
-        Stage.objects.filter(pk=stage.pk).update(detail={
-            "recheck": done.pk, "outcome": done.outcome,
-            "to_state": done.entry.to_state if done.entry_id else None})
+    result = run_recheck(recheck_id) if recheck_id else recheck_item(item_id)
+    return {"item": item_id, "recheck": result.pk, "outcome": result.outcome}
 
 
 # ── W-V2 probes on the beat schedule ──────────────────────────────────────────────────────

@@ -45,8 +45,14 @@ def enqueue_round(round_, *, allow_private: bool = False, workers: int = 1,
 
 
 def enqueue_recheck(item) -> str:
-    return _send(RECHECK_TASK, [item.pk], {}, f"govinspect-item-{item.pk}-{uuid.uuid4().hex[:8]}",
-                 "请在工作台中复查")
+    """``GOVINSPECT_RECHECK = "govinspect.web.pipeline.queue:enqueue_recheck"``: a worker runs
+    the item's 复查中 re-check (recorded by ``rectify.recheck.submit_recheck``)."""
+    from govinspect.web.rectify.models import RecheckOutcome
+
+    running = item.rechecks.filter(outcome=RecheckOutcome.RUNNING).order_by("-pk").first()
+    key = f"r{running.pk}" if running else uuid.uuid4().hex[:8]
+    return _send(RECHECK_TASK, [item.pk], {"recheck_id": running.pk if running else None},
+                 f"govinspect-item-{item.pk}-recheck-{key}", "请在工作台中人工核验")
 
 
 def enqueue_probes(round_, options: dict) -> str:
