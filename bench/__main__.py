@@ -2,6 +2,7 @@
 
     python -m bench              # all of them
     python -m bench extract      # only those whose name contains "extract" (several allowed)
+    python -m bench analyse --real   # from the first --option on, passed on to the scripts
 
 Each script runs in its own process (``python bench/bench_x.py``) so one benchmark's caches,
 memory and imports do not colour the next one's figures, and a failing one does not stop
@@ -30,6 +31,8 @@ def main(argv: list[str]) -> int:
     if any(a in ("-h", "--help") for a in argv):
         print(__doc__)
         return 0
+    first = next((i for i, a in enumerate(argv) if a.startswith("--")), len(argv))
+    argv, options = argv[:first], argv[first:]
     scripts = discover(argv)
     if not scripts:
         names = "、".join(s.stem for s in discover([])) or "无"
@@ -39,7 +42,8 @@ def main(argv: list[str]) -> int:
     for script in scripts:
         print(f"=== {script.stem} ===", flush=True)
         started = time.perf_counter()
-        code = subprocess.run([sys.executable, str(script)], cwd=HERE.parent, check=False).returncode
+        code = subprocess.run([sys.executable, str(script), *options], cwd=HERE.parent,
+                              check=False).returncode
         print(f"--- {script.stem}：{'完成' if code == 0 else f'失败（退出码 {code}）'}，"
               f"用时 {time.perf_counter() - started:.1f} 秒\n", flush=True)
         if code != 0:

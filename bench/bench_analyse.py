@@ -2,6 +2,13 @@
 dark links) plus the site rules, in pages per second per core, on the demo network's pages.
 
     uv run python bench/bench_analyse.py [--sites 10] [--scale 1.0]
+    uv run python -m bench analyse --real [--repeat 5]     # the labelled real pages
+
+With ``--real`` the pages are the labelled real government pages (../shared/data/realpages
+and $GOVINSPECT_REALCORPUS, as ``make eval`` reads them), each page's host its own site,
+repeated; beside the figure it prints the floor: lxml's parse of the same decoded pages
+(``lxml.etree.HTMLParser``, nothing else), and how the time splits between extraction and
+the page rules.
 
 The pages come straight from the generator (no crawl), so the figure is the analysis alone.
 Time is this process's CPU time (one core). The peer for extraction alone is
@@ -15,16 +22,83 @@ import time
 from datetime import UTC, datetime
 
 from govinspect.core.indicator_sets import load_indicator_set
-from govinspect.core.types import CaptureRecord, SiteRef
+from govinspect.core.types import CaptureRecord, SiteKind, SiteRef
 from govinspect.demo.network import build_network
 from govinspect.rules.analyse import PageInput, RoundContext, analyse_round_pages
+
+
+def real(repeat: int) -> None:
+    from urllib.parse import urlsplit
+
+    from lxml import etree
+
+    from govinspect.eval.corpus import load_corpus
+    from govinspect.extract import extract_page
+    from govinspect.extract.encoding import decode
+    from govinspect.rules import analyse
+
+    corpus = load_corpus()
+    fetched = "2026-12-01T00:00:00+00:00"
+    sites: dict[str, SiteRef] = {}
+    pages = []
+    for page in corpus.pages:
+        url = page.label.get("url") or f"http://{page.id}.invalid/"
+        host = urlsplit(url).hostname or f"{page.id}.invalid"
+        code = host.replace(".", "_")
+        sites.setdefault(code, SiteRef(code, host, f"http://{host}/", SiteKind.PORTAL, (host,)))
+        capture = CaptureRecord(code, url, url, 200, "text/html; charset=utf-8", fetched, 1, None,
+                                "bench.warc.gz", 0, "")
+        pages.append(PageInput(capture, page.read()))
+    ctx = RoundContext(reference_time=datetime(2026, 12, 1),
+                       indicator_set=load_indicator_set("national-2019"), round_name="bench")
+    kib = sum(len(p.body) for p in pages) / len(pages) / 1024
+    print(f"real pages: {len(pages)} (avg {kib:.0f} KiB) of {len(sites)} sites, repeated {repeat}x;"
+          f" missing: {len(corpus.problems)}")
+    analyse_round_pages(list(sites.values()), pages[:10], [], ctx)  # warm caches
+    run = pages * repeat
+
+    started = time.process_time()
+    for p in run:
+        etree.fromstring(decode(p.body)[0], etree.HTMLParser())
+    floor = time.process_time() - started
+
+    started = time.process_time()
+    facts = [extract_page(p.body, p.capture.url, p.capture.fetched_at) for p in run]
+    extract_cpu = time.process_time() - started
+
+    checks = getattr(analyse, "PAGE_CHECKS", None)
+    rules_cpu = None
+    if checks is not None:
+        site_of = {p.capture.site_code: sites[p.capture.site_code] for p in pages}
+        started = time.process_time()
+        for p, f in zip(run, facts, strict=True):
+            for check in checks:
+                check(site_of[p.capture.site_code], p, f, ctx)
+        rules_cpu = time.process_time() - started
+
+    started = time.process_time()
+    findings = analyse_round_pages(list(sites.values()), run, [], ctx)
+    cpu = time.process_time() - started
+    total = sum(map(len, findings.values()))
+    n = len(run)
+    print(f"lxml parse alone (floor):        {n / floor:7.0f} pages/s per core ({floor:.1f} CPU s)")
+    print(f"extraction alone:                {n / extract_cpu:7.0f} pages/s per core")
+    if rules_cpu is not None:
+        print(f"page rules alone (given facts):  {n / rules_cpu:7.0f} pages/s per core")
+    print(f"analysis (extraction + every page rule + site rules): {n / cpu:.0f} pages/s per core "
+          f"({cpu:.1f} CPU s, {total} findings); {cpu / floor:.1f}x the lxml floor")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sites", type=int, default=10)
     parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--real", action="store_true", help="the labelled real pages instead")
+    parser.add_argument("--repeat", type=int, default=5, help="with --real: passes over the pages")
     args = parser.parse_args()
+    if args.real:
+        real(args.repeat)
+        return
     net = build_network(sites=args.sites, scale=args.scale, faults=False)
     by_host = {h: s for s in net.sites for h in s.hosts}
     fetched = datetime.now(UTC).isoformat()

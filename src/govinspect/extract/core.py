@@ -7,7 +7,15 @@ from datetime import date, datetime
 from urllib.parse import urlsplit
 
 from govinspect.extract import columns, dates, docnumber, footer, lists, messages
-from govinspect.extract.dom import Doc, clean, element_text, linear_text, links, parse, text_of
+from govinspect.extract.dom import (
+    Doc,
+    clean,
+    element_text,
+    linear_text,
+    links,
+    parse_shared,
+    text_of,
+)
 from govinspect.extract.encoding import decode
 from govinspect.extract.facts import Encoding, Footer, Link, PageFacts
 
@@ -205,7 +213,7 @@ def _extract(body: bytes, url: str, anchor: datetime | None, headers: dict | Non
     if not isinstance(body, (bytes, bytearray)):
         body = str(body).encode("utf-8", "replace")
     text, declared, detected = decode(bytes(body), headers)
-    doc = parse(text, url)
+    doc = parse_shared(text, url)
     meta = _meta(doc)
     headline = _headline(doc, meta)
     xxgk = _xxgk(doc)
@@ -412,5 +420,7 @@ def _extract(body: bytes, url: str, anchor: datetime | None, headers: dict | Non
         main_text=main_text,
         date_problems=tuple(problems),
         encoding=Encoding(declared, detected),
-        notes=tuple(doc.notes),
+        notes=tuple(doc.notes) + (
+            ("页脚（网站标识码、备案号、版权等）只在 HTML 注释中，页面没有可见页脚",)
+            if foot.only_in_comments else ()),
     )

@@ -141,6 +141,24 @@ def parse_tree(text: str, notes: list[str] | None = None):
     return root
 
 
+_SHARED: dict[tuple[str, str], Doc] = {}
+_SHARED_SIZE = 2
+
+
+def parse_shared(text: str, url: str) -> Doc:
+    """``parse``, computed once per page: extraction and the page rules that read the same
+    decoded page (the header rule …) share one Doc. Readers must not change the tree. The
+    last two pages are kept."""
+    key = (url, text)
+    doc = _SHARED.get(key)
+    if doc is None:
+        doc = parse(text, url)
+        if len(_SHARED) >= _SHARED_SIZE:
+            _SHARED.pop(next(iter(_SHARED)))
+        _SHARED[key] = doc
+    return doc
+
+
 def parse(text: str, url: str) -> Doc:
     """Build a Doc; never raises on odd markup (an empty Doc at worst)."""
     notes: list[str] = []

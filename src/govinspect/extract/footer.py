@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from lxml import etree
+
 from govinspect.extract.dom import Doc, clean
 from govinspect.extract.facts import Footer
 
@@ -24,7 +26,7 @@ SPONSOR_BEFORE_RE = re.compile(r"([\u4e00-\u9fff]{2,30}?(?:人民政府|政府|�
 SPONSOR_STOP = re.compile(r"(承办|协办|技术支持|运行维护|维护|联系|地址|电话|邮编|网站标识码|ICP|备案|版权|Copyright)")
 CONTACT_RE = re.compile(r"联系我们|联系方式|联系电话|联系邮箱|电子邮箱|咨询电话|服务热线|联系地址|及时咨询|"
                         r"运维电话|维护电话|值班电话|办公电话|网站维护|电子信箱|网站信箱|邮箱\s*[:：]|"
-                        r"E-?mail\s*[:：]|webmaster|电话\s*[:：]\s*[(（]?\d{3,4}")
+                        r"E-?mail\s*[:：]|webmaster|电话\s*[:：]\s*[(（]?\d{3,4}|地\s*址\s*[:：]")
 # What marks a page's footer block (the identity lines a footer carries).
 FOOTER_MARK = re.compile(r"版权所有|Copyright|©|ICP\s*备|网站标识码|公网安备|主办单位|主\s*办\s*[:：]", re.I)
 _COMMENT_MARK = re.compile(r"ICP\s*备|网站标识码|公网安备|版权所有|主办单位", re.I)
@@ -32,13 +34,28 @@ ZHAOCUO_RE = re.compile(r"我为政府网站找错|政府网站找错|jiucuo|zha
 _ATTRS = ("href", "src", "id", "title", "alt", "class")
 
 
-def _xpath_any(words: tuple[str, ...]) -> str:
-    tests = " or ".join(f"contains(@{a},'{w}')" for a in _ATTRS for w in words)
-    return f"//*[self::a or self::img or self::span or self::div or self::iframe][{tests}]"
+_CONAC_WORDS = ("conac", "Conac", "党政机关")
+_ZHAOCUO_WORDS = ("jiucuo", "JiuCuo", "zhaocuo", "找错", "纠错")
 
 
-_CONAC_XPATH = _xpath_any(("conac", "Conac", "党政机关"))
-_ZHAOCUO_XPATH = _xpath_any(("jiucuo", "JiuCuo", "zhaocuo", "找错", "纠错"))
+def _attribute_xpath(words: tuple[str, ...]) -> etree.XPath:
+    """Values of the carrying attributes (href, src, id …) of a, img, span, div and iframe
+    elements that contain one of ``words``: one compiled pass over the visible tree."""
+    names = " or ".join(f"name()='{a}'" for a in _ATTRS)
+    tests = " or ".join(f"contains(., '{w}')" for w in words)
+    return etree.XPath(f"//*[self::a or self::img or self::span or self::div or self::iframe]"
+                       f"/@*[({names}) and ({tests})]")
+
+
+_MARK_XPATH = _attribute_xpath(_CONAC_WORDS + _ZHAOCUO_WORDS)
+
+
+def _marks(doc: Doc) -> tuple[bool, bool]:
+    """(党政机关 logo, 找错 entry) carried by an attribute of a visible element."""
+    if not any(w in doc.source for w in _CONAC_WORDS + _ZHAOCUO_WORDS):
+        return False, False  # cheap: the words are nowhere in the page
+    found = " ".join(_MARK_XPATH(doc.root))
+    return any(w in found for w in _CONAC_WORDS), any(w in found for w in _ZHAOCUO_WORDS)
 
 
 def _sponsor(text: str) -> str | None:
@@ -101,8 +118,7 @@ def extract_footer(doc: Doc, main_text: str = "") -> Footer:
     psb = PSB_RE.search(tail) or PSB_RE.search(text) or PSB_ALT_RE.search(tail)
     root = doc.root
     # XPath runs in C; the attributes that carry the logo and the 找错 entry.
-    dzjg = bool(root.xpath(_CONAC_XPATH))
-    zhaocuo = bool(root.xpath(_ZHAOCUO_XPATH))
+    dzjg, zhaocuo = _marks(doc)
     scripts = " ".join(doc.script_srcs) + " " + " ".join(s for s in doc.scripts if len(s) < 20000)
     # script-only entries count; a function that merely opens a 纠错 window does not
     if not dzjg and re.search(r"conac\.cn", scripts):
@@ -115,8 +131,6 @@ def extract_footer(doc: Doc, main_text: str = "") -> Footer:
     commented = False
     if not (site_id or icp or psb or sponsor or FOOTER_MARK.search(tail)):
         commented = footer_only_in_comments(doc)
-        if commented:
-            doc.notes.append("页脚（网站标识码、备案号、版权等）只在 HTML 注释中，页面没有可见页脚")
     return Footer(
         dzjg=dzjg,
         site_id_code=site_id.group(1) if site_id else None,

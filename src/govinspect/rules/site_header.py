@@ -13,7 +13,7 @@ from lxml import etree
 
 from govinspect.core.types import Confidence, Evidence, Finding
 from govinspect.extract import PageFacts
-from govinspect.extract.dom import clean, parse
+from govinspect.extract.dom import clean, parse_shared
 from govinspect.rules.base import Rule, register
 from govinspect.rules.site_columns import _is_homepage
 
@@ -91,7 +91,7 @@ def site_header(site, page, facts: PageFacts) -> dict | None:
         html = page.body.decode(facts.encoding.detected or "utf-8", errors="replace")
     except LookupError:
         html = page.body.decode("utf-8", errors="replace")
-    root = parse(html, page.capture.url).root
+    root = parse_shared(html, page.capture.url).root  # the Doc extraction made
     if root is None or not isinstance(root, etree._Element):
         return None
     regions = _header_regions(root)
