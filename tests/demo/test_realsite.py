@@ -29,6 +29,7 @@ HOME = """<html><head><meta charset="utf-8"><title>政务公开_某县人民政�
 <a href="https://www.gov.cn/">中国政府网</a>
 <a href="http://gw.ipv6best.cn:8060/">IPv6</a>
 <a href="https://www.xx.gov.cn.evil.example/">不是本站</a>
+<script src="//static.xx-cdn.gov.cn/js/a.js"></script>
 <img src="/images/logo.png"></body></html>"""
 ARTICLE = """<html><head><meta charset="gbk"><title>通知</title></head>
 <body><h1>关于…的通知</h1><a href="https://www.xx.gov.cn/zwgk/">政务公开</a></body></html>"""
@@ -70,13 +71,17 @@ def test_labelled_folder_becomes_a_site_with_its_label_facts(tmp_path):
     assert art.body == ARTICLE.encode("gbk") and art.content_type == "text/html; charset=gbk"
     # outside hosts (a port of their own included) answer one stand-in page on every path;
     # a host that only starts like the site's is an outside host, not the site
-    assert net.catch_all_hosts == {"www.gov.cn", "gw.ipv6best.cn", "www.xx.gov.cn.evil.example"}
+    assert net.catch_all_hosts == {"www.gov.cn", "gw.ipv6best.cn", "www.xx.gov.cn.evil.example",
+                                   "static.xx-cdn.gov.cn"}  # a protocol-relative link too
     assert b"www.gov.cn" in net.lookup("www.gov.cn", "/any/path").body
     assert len(set(net.resolve.values())) == 2
     # a path of the site that was not captured is unknown, not broken: a non-HTML placeholder
     missing = net.lookup("www.xx.gov.cn", "/zwgk/tzgg/202409/t20240902_108600.htm")
     assert missing.status == 200 and missing.body == NOT_CAPTURED
     assert missing.content_type == "application/octet-stream"
+    assert site.kind.value == "门户"  # a www. host; any other host is taken for a department
+    dept = build_real_network([type(captured[0])("http://fgw.xx.gov.cn/a.html", b"<html></html>")])
+    assert dept.sites[0].kind.value == "部门" and not dept.transport["fgw.xx.gov.cn"].redirect
     strict = build_real_network(captured, https_port=443, missing_404=True)
     assert strict.lookup("www.xx.gov.cn", "/zwgk/tzgg/202409/t20240902_108600.htm") is None
 
@@ -91,7 +96,10 @@ def test_ports_are_the_only_change_and_fill_answers_uncaptured_articles(tmp_path
     assert 'href="https://www.gov.cn:8443/"' in body
     assert 'href="http://gw.ipv6best.cn:8080/"' in body  # its own port → the server's
     assert 'href="https://www.xx.gov.cn.evil.example:8443/"' in body
+    # protocol-relative: the port of the page's own scheme (this page was captured over https)
+    assert 'src="//static.xx-cdn.gov.cn:8443/js/a.js"' in body
     assert re.sub(r":(8080|8443)(?=/)", "", body) == HOME.replace(":8060", "")
+    assert net.lookup("www.xx.gov.cn", "/zwgk/").body.count(b":8443") == 5
     filled = net.lookup("www.xx.gov.cn", "/zwgk/tzgg/202409/t20240902_108600.htm")
     assert filled.body.decode("gbk") == ARTICLE.replace(
         "https://www.xx.gov.cn/", "https://www.xx.gov.cn:8443/")

@@ -19,6 +19,8 @@ REAL_ROUND = "REAL"
 @click.argument("folder", type=click.Path(path_type=Path, exists=True, file_okay=False))
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("govinspect-real"),
               show_default=True, help="输出目录（数据库、采集结果、报告）")
+@click.option("--labels", "labels", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="标注文件（默认 FOLDER/labels.jsonl；项目语料的标注在 tests/realcorpus/labels.jsonl）")
 @click.option("--host", "hosts", multiple=True, help="只提供这些主机的页面（可多次）")
 @click.option("--fill", "fills", multiple=True, metavar="REGEX=ID",
               help="该网站上匹配正则表达式、但未采集的路径，用标注为 ID 的页面应答（可多次）")
@@ -27,7 +29,8 @@ REAL_ROUND = "REAL"
 @click.option("--round", "round_name", default=REAL_ROUND, show_default=True, help="检查轮次名称")
 @click.option("--serve", "serve_only", is_flag=True,
               help="只在本机提供这些页面（按 Ctrl-C 结束），不运行检查")
-def demo_real(folder: Path, out_dir: Path, hosts: tuple[str, ...], fills: tuple[str, ...],
+def demo_real(folder: Path, out_dir: Path, labels: Path | None, hosts: tuple[str, ...],
+              fills: tuple[str, ...],
               reference_time: str | None, round_name: str, serve_only: bool) -> None:
     """实网页模式：在本机按原主机名和路径提供采集到的真实政府网站页面，并运行一轮完整检查。"""
     from rich.console import Console
@@ -49,7 +52,7 @@ def demo_real(folder: Path, out_dir: Path, hosts: tuple[str, ...], fills: tuple[
     if t.tzinfo is None:
         raise click.BadParameter("检查时间点须带时区，如 2026-09-30T17:00+08:00")
     try:
-        captured, problems = read_captured(folder)
+        captured, problems = read_captured(folder, labels)
         rules = [fill_rule(spec, captured) for spec in fills]
         port = choose_port()
         https_port = choose_port(443, avoid=(port,))

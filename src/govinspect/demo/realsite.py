@@ -45,7 +45,7 @@ from govinspect.demo.model import DemoSite, Manifest, Network, Page, SiteTranspo
 
 FIRST_SITE_IP = 2  # 127.0.0.2, as in the demo network
 _HOST_DIR = re.compile(r"^[a-z0-9-]+(\.[a-z0-9-]+)+$")
-_LINKED_HOST = re.compile(rb"https?://([a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?"
+_LINKED_HOST = re.compile(rb"(?:https?:|(?<=[\"'(=]))//([a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?"
                           rb"(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)+)(?::\d+)?(?![\w.-])")
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_-]+)""", re.I)
 _SITE_CODE = re.compile(r"^\d{10}$")
@@ -84,12 +84,17 @@ class FillRule:
     body: bytes
 
 
-def read_captured(folder: str | Path) -> tuple[list[Captured], list[str]]:
-    """The captured pages of ``folder`` (either layout) and the problems met (in Chinese)."""
+def read_captured(folder: str | Path, labels: str | Path | None = None
+                  ) -> tuple[list[Captured], list[str]]:
+    """The captured pages of ``folder`` (either layout) and the problems met (in Chinese).
+    ``labels``: a label file kept elsewhere (the project corpus keeps its labels in
+    tests/realcorpus and the bytes in $GOVINSPECT_REALCORPUS/pages)."""
     folder = Path(folder)
     if not folder.is_dir():
         raise RealSiteError(f"目录不存在：{folder}")
-    labels = folder / "labels.jsonl"
+    if labels is not None and not Path(labels).is_file():
+        raise RealSiteError(f"标注文件不存在：{labels}")
+    labels = Path(labels) if labels is not None else folder / "labels.jsonl"
     if labels.is_file():
         return _read_labelled(folder, labels)
     return _read_mirror(folder)
@@ -153,6 +158,16 @@ def _site_name(host: str, labels: Iterable[dict]) -> str:
     return host
 
 
+def _site_kind(host: str, labels: Iterable[dict]) -> SiteKind:
+    """The label's ``site_kind`` (门户/部门/专项) when given; else 门户 for ``www.`` hosts and
+    部门 for the others (a guess: a real roster says what each site is)."""
+    for label in labels:
+        kind = label.get("site_kind")
+        if kind in {k.value for k in SiteKind}:
+            return SiteKind(kind)
+    return SiteKind.PORTAL if host.startswith("www.") else SiteKind.DEPARTMENT
+
+
 def _site_code(host: str, labels: Iterable[dict], taken: set[str]) -> str:
     for label in labels:
         code = str(label.get("site_id_code") or "")
@@ -201,7 +216,7 @@ def build_real_network(captured: list[Captured], *, port: int = 80,
         ip = f"127.0.0.{FIRST_SITE_IP + n}"
         name = _site_name(host, labels)
         homepage = origin(host, https_port if scheme == "https" else port, scheme) + home
-        sites.append(DemoSite(code=code, name=name, unit=name, kind=SiteKind.PORTAL,
+        sites.append(DemoSite(code=code, name=name, unit=name, kind=_site_kind(host, labels),
                               region="市直", hosts=(host,), ip=ip, homepage=homepage,
                               slug=host.replace(".", "-")))
         resolve[host] = ip
@@ -210,18 +225,21 @@ def build_real_network(captured: list[Captured], *, port: int = 80,
     external_ip = f"127.0.0.{FIRST_SITE_IP + len(sites)}"
     for host in external:
         resolve[host] = external_ip
-    transport = {h: SiteTransport(https=True, redirect=True, hsts=False) for h in https_hosts}
+    # every site answers on both schemes (pages link their own and sibling sites either way);
+    # plain HTTP redirects to HTTPS where the pages were captured over HTTPS
+    transport = {h: SiteTransport(https=True, redirect=h in https_hosts, hsts=False)
+                 for h in by_host}
     for host in external:  # outside hosts answer on both schemes, as they were linked
         transport[host] = SiteTransport(https=True, redirect=False, hsts=False)
 
-    def ported(body: bytes) -> bytes:
-        return _add_ports(body, resolve, port, https_port)
+    def ported(body: bytes, scheme: str = "http") -> bytes:
+        return _add_ports(body, resolve, port, https_port, scheme)
 
     pages: dict[tuple[str, str], Page] = {}
     for host, cs in by_host.items():
         for c in cs:
             ctype, enc = _content_type(c)
-            body = ported(c.body) if enc else c.body
+            body = ported(c.body, urlsplit(c.url).scheme) if enc else c.body
             page = Page(body, content_type=ctype, encoding=enc)
             pages[(host, c.path)] = page
             if c.path.endswith("/"):
@@ -235,7 +253,9 @@ def build_real_network(captured: list[Captured], *, port: int = 80,
     for rule in fill:
         rules.setdefault(rule.host.lower(), []).append(rule)
     for host in by_host:
-        dynamic[host] = _filler(rules.get(host, []), ported, missing_404)
+        scheme = "https" if host in https_hosts else "http"
+        dynamic[host] = _filler(rules.get(host, []),
+                                lambda body, scheme=scheme: ported(body, scheme), missing_404)
     tls = None
     if https_port is not None and transport:
         from govinspect.demo.tls import issue
@@ -263,18 +283,24 @@ def _filler(rules: list[FillRule], ported, missing_404: bool):
     return answer
 
 
-def _add_ports(body: bytes, resolve: dict[str, str], port: int, https_port: int | None) -> bytes:
+def _add_ports(body: bytes, resolve: dict[str, str], port: int, https_port: int | None,
+               scheme: str = "http") -> bytes:
     """``http(s)://HOST[:ANY]`` → ``http(s)://HOST[:PORT]`` for the served hosts: the server's
     port for the scheme, left out when it is the default (the only change made to the bytes
-    served; an outside host linked with its own port is served on this one)."""
+    served; an outside host linked with its own port is served on this one). A
+    protocol-relative ``//HOST`` (in an attribute or ``url(``) gets the port of the page's own
+    ``scheme``, the one a browser resolves it with."""
     targets = {"http": port, "https": https_port if https_port is not None else 443}
-    hosts = sorted(resolve, key=len, reverse=True)
-    pattern = re.compile(rb"(https?)://(" + b"|".join(re.escape(h.encode()) for h in hosts)
-                         + rb")(?::\d+)?(?![\w.:-])", re.I)
+    hosts = b"|".join(re.escape(h.encode()) for h in sorted(resolve, key=len, reverse=True))
+    pattern = re.compile(rb"(?:(https?):|(?<=[\"'(=]))//(" + hosts + rb")(?::\d+)?(?![\w.:-])",
+                         re.I)
 
     def sub(m: re.Match[bytes]) -> bytes:
-        scheme = m.group(1).decode().lower()
-        return origin(m.group(2).decode(), targets[scheme], scheme).encode()
+        host = m.group(2).decode()
+        if m.group(1) is None:  # protocol-relative
+            return origin(host, targets[scheme], scheme).encode()[len(scheme) + 1:]
+        written = m.group(1).decode().lower()
+        return origin(host, targets[written], written).encode()
 
     return pattern.sub(sub, body)
 
