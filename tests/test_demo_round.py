@@ -55,3 +55,7 @@ def test_demo_round_reports_exactly_the_planted_broken_links(tmp_path: Path):
     assert (out / "reports" / "2022Q2" / "2022Q2-汇总.html").exists()
     assert len(list((out / "reports" / "2022Q2" / "整改清单").glob("*.xlsx"))) == 5
     assert "检查结果" in run.stdout
+    # what `govinspect serve` needs to serve the network again for the automatic re-check
+    assert json.loads((out / "network" / "build.json").read_text(encoding="utf-8"))["sites"] == 5
+    options = json.loads((out / "recheck-options.json").read_text(encoding="utf-8"))
+    assert options["allow_private"] and set(options["resolve"]) >= set(manifest["resolve"])
