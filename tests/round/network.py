@@ -14,6 +14,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "collect"))
 
 from collect_server import SiteServer, closed_port  # noqa: E402
 
+# accounts: one with a feed the network serves, one with no input at all
+FED, UNFED = "340000M001TT0001", "340000M002TT0002"
+FEED = """<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>
+<title>示例发布</title><link>http://www.a.gov.test/</link>
+<item><title>示例市召开工作会议</title><link>http://www.a.gov.test/news/1.html</link>
+<pubDate>Sat, 25 Jun 2022 09:00:00 +0800</pubDate><description>会议部署工作。</description></item>
+</channel></rss>"""
 UP = ("3400000001", "3400000002")
 DOWN = "3400000003"
 HOSTS = {"3400000001": "www.a.gov.test", "3400000002": "www.b.gov.test",
@@ -32,6 +39,7 @@ class SmallNetwork:
     server: SiteServer
     workspace: Path
     down_port: int
+    sources: Path | None = None  # the accounts' 采集地址 table
 
     def homepage(self, code: str) -> str:
         port = self.down_port if code == DOWN else self.server.port
@@ -73,6 +81,7 @@ def start_network(tmp_path: Path):
             server.html(host, f"/news/{n}.html",
                         _page(f"新闻{n}", ["/"], "2022-06-20 本站发布的工作动态。"))
     server.raw(HOSTS[UP[0]], "/robots.txt", 200, "text/plain", b"User-agent: *\nAllow: /\n")
+    server.raw(HOSTS[UP[0]], "/feed.xml", 200, "application/rss+xml", FEED.encode("utf-8"))
     server.thread.start()
     net = SmallNetwork(server, tmp_path / "ws", closed_port())
     net.workspace.mkdir()
@@ -81,7 +90,15 @@ def start_network(tmp_path: Path):
     for i, code in enumerate((*UP, DOWN), start=1):
         rows.append(f"{code},示例{i}局网站,{net.homepage(code)},部门,示例市第{i}局,市直,")
     roster.write_text("\n".join(rows) + "\n", encoding="utf-8")
-    net.gi("roster", "import", str(roster))
+    accounts = tmp_path / "accounts.csv"
+    accounts.write_text(
+        "账号标识码,平台,账号名称,认证主体,是否备案,主办单位,所属地区\n"
+        f"{FED},今日头条,示例发布,示例市第1局,是,示例市第1局,市直\n"
+        f"{UNFED},今日头条,示例服务,示例市第2局,是,示例市第2局,市直\n", encoding="utf-8")
+    net.sources = tmp_path / "sources.csv"
+    net.sources.write_text(f"账号标识码,采集方式,地址\n{FED},feed,"
+                           f"{net.server.url(HOSTS[UP[0]], '/feed.xml')}\n", encoding="utf-8")
+    net.gi("roster", "import", str(roster), str(accounts))
     yield net
     server.httpd.shutdown()
     server.httpd.server_close()

@@ -13,7 +13,7 @@ import json
 
 import pytest
 from docx import Document
-from network import DOWN, UP
+from network import DOWN, UNFED, UP
 from openpyxl import load_workbook
 
 pytestmark = pytest.mark.slow
@@ -50,13 +50,18 @@ def test_report_guard_draft_rerun_and_reanalyse(small_network, tmp_path):
         assert all("草稿" in "".join(p.text for p in s.header.paragraphs)
                    for s in Document(docx).sections), docx
 
-    first = net.run_round("R1")
+    first = net.run_round("R1", "--accounts-sources", str(net.sources))
     assert "分析完成" in first.stdout
+    # new media in the round: the fed account collected, the other named as not inspected
+    assert "政务新媒体采集：成功 1 个账号" in first.stdout
+    assert f"未检查：示例服务（{UNFED}，今日头条）没有采集地址" in first.stdout
+    assert first.stdout.count("未检查：") == 1
     served = requests(net)
     assert served > 0
 
     again = net.run_round("R1")  # once was a CollectError traceback
     assert "采集已完成，跳过" in again.stdout and "分析已完成，跳过" in again.stdout
+    assert "政务新媒体检查已完成，跳过" in again.stdout
     assert requests(net) == served
 
     final = tmp_path / "final"
@@ -78,6 +83,7 @@ def test_report_guard_draft_rerun_and_reanalyse(small_network, tmp_path):
     (net.workspace / "lexicons" / "office.yaml").write_text(LEXICON, encoding="utf-8")
     redo = net.run_round("R1", "--reanalyse")
     assert "采集已完成，跳过" in redo.stdout and "分析完成" in redo.stdout
+    assert "政务新媒体分析" in redo.stdout and "政务新媒体采集" not in redo.stdout
     assert requests(net) == served
     net.gi("report", "--round", "R1", "--out", str(final))
     after = json.loads((final / "findings.json").read_text(encoding="utf-8"))

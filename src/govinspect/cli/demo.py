@@ -191,14 +191,13 @@ def _run_round(server, out_dir: Path, t: datetime, console, probe_seconds: float
         analysed = lifecycle.analyse(round_, progress)
     console.print(analysed.message)
     from govinspect.collect.newmedia.fetch import PoliteClient
-    from govinspect.web.rounds.newmedia import analyse_accounts, collect_accounts
 
-    # str(): rich would pretty-print the dataclasses field by field
-    console.print(str(collect_accounts(round_, network / "account_sources.csv",
-                                       resolve=dict(server.resolve),
-                                       client=PoliteClient(min_interval=0.0))))
-    console.print(str(analyse_accounts(round_, inspection=network / "inspection.xlsx",
-                                       tasks=network / "repost_tasks.yaml")))
+    accounts, _ = lifecycle.newmedia(round_, sources=network / "account_sources.csv",
+                                     inspection=network / "inspection.xlsx",
+                                     tasks=network / "repost_tasks.yaml",
+                                     resolve=dict(server.resolve),
+                                     client=PoliteClient(min_interval=0.0))
+    console.print(accounts.message, soft_wrap=True)
     reports = out_dir / "reports" / DEMO_ROUND
     outcome = report_round(round_, reports)
     from govinspect.web.rounds.notice import write_round_notice

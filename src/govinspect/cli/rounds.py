@@ -54,8 +54,15 @@ def create(name: str, reference_time: str, indicator_set: str, site_codes: tuple
               help="并行采集进程数（网站分组采集，每个网站只由一个进程访问）；0 表示按 CPU 核数")
 @click.option("--reanalyse", is_flag=True,
               help="规则或词库更新后重新分析：用已保存的采集结果重新检查和评分，不访问网站")
+@click.option("--accounts-sources", "sources", type=click.Path(exists=True, path_type=Path),
+              help="政务新媒体采集地址表（CSV：账号标识码,采集方式,地址；采集方式 feed 或 weibo）")
+@click.option("--inspection", type=click.Path(exists=True, path_type=Path),
+              help="政务新媒体人工检查表（.xlsx，模板见 docs/new-media.md）")
+@click.option("--repost-tasks", "tasks", type=click.Path(exists=True, path_type=Path),
+              help="转载任务（YAML）")
 def run(name: str, resolve: tuple[str, ...], allow_private: bool, workers: int,
-        reanalyse: bool) -> None:
+        reanalyse: bool, sources: Path | None, inspection: Path | None,
+        tasks: Path | None) -> None:
     """采集并分析一个检查轮次的全部网站（可重复运行：已完成的步骤跳过，中断的步骤继续）。"""
     django_setup()
     from govinspect.collect.crawl import CollectError, CollectOptions
@@ -91,6 +98,33 @@ def run(name: str, resolve: tuple[str, ...], allow_private: bool, workers: int,
         notify_round_finished(round_)  # into the alert outbox (docs/alerts.md)
     else:
         click.echo("分析已完成，跳过（规则或词库更新后可用 --reanalyse 重新分析）")
+    _newmedia_stage(round_, collected.ran or reanalyse, sources, inspection, tasks,
+                    mapping or None)
+
+
+def _newmedia_stage(round_, again: bool, sources: Path | None, inspection: Path | None,
+                    tasks: Path | None, resolve: dict[str, str] | None) -> None:
+    """The round's accounts: collected and checked when there are new inputs, when asked
+    again, or when the stage has not completed; each account without input is named."""
+    from govinspect.web import lifecycle
+    from govinspect.web.review.services import round_accounts
+    from govinspect.web.rounds import stages
+    from govinspect.web.rounds.newmedia import NewMediaRoundError
+
+    if not round_accounts(round_).exists():
+        return
+    given = any(p is not None for p in (sources, inspection, tasks))
+    if not (given or again or stages.state(round_, stages.NEWMEDIA) != stages.DONE):
+        click.echo("政务新媒体检查已完成，跳过")
+        return
+    try:
+        outcome, inputs = lifecycle.newmedia(round_, sources=sources, inspection=inspection,
+                                             tasks=tasks, resolve=resolve)
+    except NewMediaRoundError as exc:
+        raise click.ClickException(f"政务新媒体检查未完成：{exc}") from exc
+    click.echo(outcome.message)
+    for line in inputs.missing.values():
+        click.echo(f"  未检查：{line}")
 
 
 @click.command()

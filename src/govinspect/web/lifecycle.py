@@ -9,8 +9,10 @@ again (an interrupted one resumes), a finished analysis is not run again unless 
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from govinspect.collect.options import CollectOptions
 from govinspect.web.rounds import stages
@@ -60,3 +62,82 @@ def analyse(round_: Round, progress: Callable[[int], None] | None = None) -> Sta
     if applied:
         message += f"；已按以往的复核决定处理 {applied} 条问题"
     return StageOutcome(True, message, {"findings": total, "decisions_applied": applied})
+
+
+# ── new media ───────────────────────────────────────────────────────────────────────────
+INPUTS = {"sources": "账号采集地址.csv", "inspection": "政务新媒体检查.xlsx",
+          "tasks": "转载任务.yaml"}
+
+
+def _keep_input(round_: Round, kind: str, path: Path | None) -> Path | None:
+    """The round's copy of an input file: ``path`` copied in (atomically) when given, else the
+    copy an earlier run kept (so a re-run or a re-analysis reads the same inputs)."""
+    from govinspect.web.rounds.newmedia import newmedia_dir
+
+    kept = newmedia_dir(round_) / "inputs" / INPUTS[kind]
+    if path is not None:
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        part = kept.with_name(kept.name + ".part")
+        shutil.copyfile(path, part)
+        os.replace(part, kept)
+    return kept if kept.is_file() else None
+
+
+@dataclass(frozen=True)
+class AccountInputs:
+    """Per account of the round: what the new-media stage had to inspect it (zh-hans)."""
+
+    fetched: tuple[str, ...]
+    by_hand: tuple[str, ...]
+    missing: dict[str, str]  # code → why it could not be inspected
+
+
+def account_inputs(round_: Round, inspection: Path | None) -> AccountInputs:
+    import json
+
+    from govinspect.collect.newmedia import read_inspection_xlsx
+    from govinspect.web.review.services import round_accounts
+    from govinspect.web.rounds.newmedia import newmedia_dir
+
+    index_path = newmedia_dir(round_) / "index.json"
+    index = json.loads(index_path.read_text(encoding="utf-8")) if index_path.is_file() else {}
+    records = read_inspection_xlsx(inspection)[0] if inspection is not None else []
+    recorded = {r.code.upper() for r in records if r.code}
+    fetched, by_hand, missing = [], [], {}
+    for account in round_accounts(round_).order_by("code"):
+        entry = index.get(account.code) or {}
+        label = f"{account.name}（{account.code}，{account.platform}）"
+        if entry.get("file"):
+            fetched.append(account.code)
+        elif account.code in recorded:
+            by_hand.append(account.code)
+        elif entry.get("error"):
+            missing[account.code] = f"{label}采集失败：{entry['error']}；检查表中也没有记录"
+        else:
+            missing[account.code] = f"{label}没有采集地址，检查表中也没有记录"
+    return AccountInputs(tuple(fetched), tuple(by_hand), missing)
+
+
+def newmedia(round_: Round, *, sources: Path | None = None, inspection: Path | None = None,
+             tasks: Path | None = None, resolve: dict[str, str] | None = None,
+             client=None) -> tuple[StageOutcome, AccountInputs]:
+    """Collect the accounts that have a source (feeds, Weibo), read the inspectors'
+    workbook, run the new-media rules; every account without any input is named."""
+    from govinspect.web.rounds.newmedia import analyse_accounts, collect_accounts, newmedia_dir
+
+    fetch = sources is not None or not (newmedia_dir(round_) / "index.json").is_file()
+    sources = _keep_input(round_, "sources", sources)
+    inspection = _keep_input(round_, "inspection", inspection)
+    tasks = _keep_input(round_, "tasks", tasks)
+    stages.mark(round_, stages.NEWMEDIA, stages.RUNNING, pid=os.getpid())
+    lines = []
+    if sources is not None and fetch:  # given now, or never fetched: else the stored answers
+        lines.append(str(collect_accounts(round_, sources, resolve=resolve, client=client)))
+    analysis = analyse_accounts(round_, inspection=inspection, tasks=tasks)
+    lines.append(str(analysis))
+    inputs = account_inputs(round_, inspection)
+    stages.mark(round_, stages.NEWMEDIA, stages.DONE, findings=len(analysis.findings),
+                missing=len(inputs.missing))
+    if inputs.missing:
+        lines.append(f"{len(inputs.missing)} 个账号未能检查（没有可用的输入）")
+    return StageOutcome(True, "；".join(lines), {"findings": len(analysis.findings)}), inputs
