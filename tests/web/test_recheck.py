@@ -98,7 +98,7 @@ def test_unfixed_links_fail_and_a_fixed_typo_is_verified(crawled):
     assert verified.outcome == RecheckOutcome.VERIFIED, verified.note
 
 
-def test_rules_that_need_more_than_a_page_wait_for_a_person(crawled):
+def test_rules_that_need_more_than_a_page_wait_for_a_person(crawled, client):
     world = published_round(crawled, "c")
     stale = world.round.rectification_items.filter(rule_id__startswith="GI-C").first()
     assert stale is not None
@@ -107,6 +107,13 @@ def test_rules_that_need_more_than_a_page_wait_for_a_person(crawled):
     stale.refresh_from_db()
     assert result.outcome == RecheckOutcome.MANUAL and "不能只凭" in result.note
     assert stale.state == ItemState.FIXED and result.entry is None
+    # said on the item and in the lists, for the unit and for the inspectors
+    for user in (world.unit_user, world.inspector):
+        client.force_login(user)
+        listing = client.get("/rectification/?state=已整改").content.decode()
+        assert "自动复查：待人工核验" in listing
+        page = client.get(f"/rectification/{stale.pk}/").content.decode()
+        assert "待人工核验" in page and "不能只凭" in page
 
 
 def test_a_site_that_cannot_be_fetched_leaves_the_item_to_a_person(crawled):

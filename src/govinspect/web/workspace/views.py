@@ -12,7 +12,7 @@ from urllib.parse import quote
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -26,7 +26,7 @@ from govinspect.web.decisions.models import Flag
 from govinspect.web.decisions.services import counts_for_score
 from govinspect.web.rectify import recheck
 from govinspect.web.rectify import services as rectify
-from govinspect.web.rectify.models import OPEN_STATES, ItemState, RecheckOutcome
+from govinspect.web.rectify.models import OPEN_STATES, ItemState, Recheck, RecheckOutcome
 from govinspect.web.rounds.models import ReviewState
 from govinspect.web.workspace.access import ALL, OFFICE, REVIEWERS, forbidden, workspace_view
 from govinspect.web.workspace.forms import (
@@ -419,6 +419,8 @@ def _items_page(request, qs, context: dict):
         qs = rectify.overdue(qs)
     if state in ItemState.values:
         qs = qs.filter(state=state)
+    latest = Recheck.objects.filter(item=OuterRef("pk")).order_by("-started", "-id")
+    qs = qs.annotate(recheck_outcome=Subquery(latest.values("outcome")[:1]))
     qs = qs.select_related("round", "unit", "site", "account").order_by(
         "deadline", "unit__region", "unit__name", "-counted", "indicator_id", "id")
     context.update(page=Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page")),
