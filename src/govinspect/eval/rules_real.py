@@ -119,7 +119,9 @@ def page_findings(page: CorpusPage, *, spelling: bool = True) -> list[Finding]:
 def text_set_findings() -> list[RealFinding]:
     """错敏词, privacy and referral checks over real official sentences: the 人民日报 clean set
     and the ECSpell 公文 sentences (sources). The statistical 错别字 pass on these sets is
-    measured by ``govinspect.eval.text`` (F1 and false-alarm rate), not judged one by one."""
+    measured by ``govinspect.eval.text`` (F1 and false-alarm rate), not judged one by one.
+    The sentences carry no date (``as_of=None``): institution names, which are right or wrong
+    by the document's date, are judged on the pages, which have one."""
     from govinspect.rules.text import check_text
 
     out: list[RealFinding] = []
@@ -128,7 +130,7 @@ def text_set_findings() -> list[RealFinding]:
         rows = json.loads(rmrb.read_text(encoding="utf-8"))
         for n, row in enumerate(rows):
             text = row["original_text"]
-            for f in check_text(text, subject=f"rmrb#{n}", with_spelling=False):
+            for f in check_text(text, subject=f"rmrb#{n}", with_spelling=False, as_of=None):
                 out.append(RealFinding(f"rmrb#{n}", f))
     odw = SHARED_DATA / "ecspell" / "odw.train.tsv"
     if odw.is_file():
@@ -136,7 +138,7 @@ def text_set_findings() -> list[RealFinding]:
             cols = line.split("\t")
             if len(cols) < 2:
                 continue
-            for f in check_text(cols[1], subject=f"odw#{n}", with_spelling=False):
+            for f in check_text(cols[1], subject=f"odw#{n}", with_spelling=False, as_of=None):
                 out.append(RealFinding(f"odw#{n}", f))
     return out
 

@@ -94,7 +94,21 @@ def _text_checks(site: SiteRef, page: PageInput, facts: PageFacts,
     if not facts.main_text:
         return []
     return check_text(facts.main_text, url=page.capture.url, subject=site.code,
-                      lexicon=ctx.lexicon, with_spelling=False)
+                      lexicon=ctx.lexicon, with_spelling=False,
+                      as_of=document_date(facts, page.capture.fetched_at, ctx))
+
+
+def document_date(facts: PageFacts, fetched_at: str, ctx: RoundContext):
+    """The date a page's wording is judged by: its 成文日期, else its 发布日期, else the day it
+    was captured (else the round's reference time)."""
+    from datetime import date
+
+    for value in (facts.written_date, facts.pub_date, fetched_at):
+        try:
+            return date.fromisoformat(str(value)[:10])
+        except (TypeError, ValueError):
+            continue
+    return ctx.reference_time.date()
 
 
 def _dark_link_checks(site: SiteRef, page: PageInput, facts: PageFacts,

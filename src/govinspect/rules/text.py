@@ -8,7 +8,12 @@ review item (indicator ``REVIEW``: listed for the unit to correct, never scored)
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from functools import cache
+from importlib import resources
+
+import yaml
 
 from govinspect.core.types import Confidence, Evidence, Finding, Span
 from govinspect.lexicons import spelling
@@ -42,13 +47,78 @@ def make_finding(rule: Rule, indicator: str, *, text: str, start: int, end: int,
 # --- 错敏词 (lexicon) -------------------------------------------------------------------
 
 
+INSTITUTIONS = "机构名称"
+
+
+@cache
+def reform_dates() -> dict[str, dt.date]:
+    """Institution name → the day from which it is out of date (rules/data/reforms.yaml)."""
+    data = yaml.safe_load(resources.files("govinspect.rules").joinpath("data/reforms.yaml")
+                          .read_text(encoding="utf-8"))
+    return {name: dt.date.fromisoformat(day) for day, names in data["until"].items()
+            for name in names}
+
+
+# A sentence reaches back to the previous 。！？; or line break (at most this far).
+_SENTENCE_BACK = 160
+_SENTENCE_END = re.compile(r"[。！？；;\n]")
+_YEAR = re.compile(r"((?:19|20)\d{2})\s{0,2}年")
+# The name of a past act: 农业部令2017年第1号, 农业部公告第2号, 国土资源部〔2016〕…
+_ACT_AFTER = re.compile(r"\s{0,2}(?:令|公告|〔|\[|［|第\d)")
+# A ministry of another country (印尼农业部长, 美国农业部): not a Chinese body.
+_FOREIGN_BEFORE = re.compile(
+    r"(?:美国|美|日本|日|韩国|韩|俄罗斯|俄|英国|英|法国|法|德国|德|印尼|印度尼西亚|印度|泰国|越南|"
+    r"马来西亚|新加坡|菲律宾|澳大利亚|澳|加拿大|巴西|墨西哥|意大利|西班牙|荷兰|比利时|瑞士|瑞典|"
+    r"挪威|丹麦|芬兰|波兰|乌克兰|土耳其|伊朗|以色列|埃及|南非|尼日利亚|肯尼亚|巴基斯坦|孟加拉国|"
+    r"蒙古|老挝|柬埔寨|缅甸|新西兰|阿根廷|智利|秘鲁|沙特|阿联酋|欧盟|联合国|外国|该国|各国)$")
+
+
+def _sentence(text: str, start: int, end: int) -> str:
+    lo = max(0, start - _SENTENCE_BACK)
+    back = [m.end() for m in _SENTENCE_END.finditer(text, lo, start)]
+    stop = _SENTENCE_END.search(text, end, min(len(text), end + _SENTENCE_BACK))
+    return text[back[-1] if back else lo:stop.start() if stop else min(len(text), end + 80)]
+
+
+def _in_title(text: str, start: int) -> bool:
+    """Inside 《…》: the name is part of an act's or a book's title."""
+    lo = max(0, start - _SENTENCE_BACK)
+    opened = text.rfind("《", lo, start)
+    return opened >= 0 and text.find("》", opened, start) < 0
+
+
+def institution_in_time(text: str, start: int, end: int, until: dt.date | None,
+                        as_of: dt.date | None) -> bool:
+    """True where an institution's old name is no error: the document is dated before the
+    reform, the date is unknown, the name is part of a past act's title or number, the
+    sentence reports a year before the reform, or the body is a foreign one."""
+    if until is None:
+        return False
+    if as_of is None or as_of < until:
+        return True
+    if _in_title(text, start) or _ACT_AFTER.match(text, end):
+        return True
+    if _FOREIGN_BEFORE.search(text[max(0, start - 6):start]):
+        return True
+    return any(int(y) < until.year for y in _YEAR.findall(_sentence(text, start, end)))
+
+
 def check_lexicon(text: str, *, url: str = "", subject: str = "",
-                  lexicon: Lexicon | None = None) -> list[Finding]:
-    """One finding per accepted lexicon match."""
+                  lexicon: Lexicon | None = None,
+                  as_of: dt.date | None = dt.date.max) -> list[Finding]:
+    """One finding per accepted lexicon match.
+
+    ``as_of`` is the document's date (成文日期, else 发布日期, else the capture time):
+    institution names are judged by the reforms before it (``reform_dates``); None means the
+    date is unknown, so dated names are not judged; the default judges by every reform."""
     lex = lexicon if lexicon is not None else default_lexicon()
     findings = []
+    reforms = reform_dates()
     for m in lex.find(text):
         term = m.term
+        if term.category == INSTITUTIONS and institution_in_time(
+                text, m.start, m.end, reforms.get(term.wrong), as_of):
+            continue
         severe = term.severity == SEVERE
         wrong = text[m.start:m.end]
         if term.right:
@@ -169,11 +239,13 @@ REFERRAL = register(Rule(
 
 
 def check_text(text: str, *, url: str = "", subject: str = "",
-               lexicon: Lexicon | None = None, with_spelling: bool = True) -> list[Finding]:
-    """All text rules on one extracted text, ordered by position."""
+               lexicon: Lexicon | None = None, with_spelling: bool = True,
+               as_of: dt.date | None = dt.date.max) -> list[Finding]:
+    """All text rules on one extracted text, ordered by position (``as_of``: see
+    ``check_lexicon``)."""
     from govinspect.rules.privacy import check_privacy
 
-    findings = check_lexicon(text, url=url, subject=subject, lexicon=lexicon)
+    findings = check_lexicon(text, url=url, subject=subject, lexicon=lexicon, as_of=as_of)
     if with_spelling:
         findings += check_spelling(text, url=url, subject=subject, lexicon=lexicon)
     findings += check_privacy(text, url=url, subject=subject)
