@@ -114,3 +114,51 @@ def test_check_text_cli_bad_lexicon_is_a_chinese_error(tmp_path):
     path.write_text("甲", encoding="utf-8")
     result = CliRunner().invoke(main, ["check-text", str(path), "--lexicon-dir", str(tmp_path)])
     assert result.exit_code != 0 and "category" in result.output
+
+
+# --- institution names by date (issue 15) ----------------------------------------------------
+
+def _institutions(text, **kw):
+    from govinspect.rules.text import check_lexicon
+
+    return [f.details["text"] for f in check_lexicon(text, **kw) if f.details["category"] == "机构名称"]
+
+
+def test_institution_name_is_judged_by_the_page_date():
+    import datetime as dt
+
+    text = "会议由县农业部门主持，农业部有关负责同志出席并讲话。"
+    assert _institutions(text, as_of=dt.date(2016, 5, 3)) == []  # right in 2016
+    assert _institutions(text, as_of=dt.date(2024, 5, 3)) == ["农业部"]
+    assert _institutions(text) == ["农业部"]  # no date given: judged by every reform
+    assert _institutions(text, as_of=None) == []  # date unknown: not judged
+
+
+def test_local_names_follow_the_later_local_deadline():
+    import datetime as dt
+
+    text = "县环保局对辖区企业开展执法检查。"
+    assert _institutions(text, as_of=dt.date(2018, 12, 1)) == []  # local reform still under way
+    assert _institutions(text, as_of=dt.date(2020, 1, 1)) == ["环保局"]
+
+
+def test_names_of_past_acts_and_past_events_are_not_errors():
+    import datetime as dt
+
+    today = dt.date(2025, 6, 1)
+    assert _institutions("根据《国土资源部关于加强城市地质工作的指导意见》要求，开展调查。",
+                         as_of=today) == []
+    assert _institutions("依照农业部令2017年第8号执行。", as_of=today) == []
+    assert _institutions("董寿平美术馆，1990年10月落成剪彩，文化部艺术局代表出席。", as_of=today) == []
+    assert _institutions("印尼农业部长最近披露，将兴修水利。", as_of=today) == []
+    assert _institutions("自然资源部对外保留国家海洋局牌子。", as_of=today) == []
+    # the same name in a present-day sentence is still reported
+    assert _institutions("近日，国土资源部印发通知，部署年度工作。", as_of=today) == ["国土资源部"]
+
+
+def test_every_dated_name_is_a_lexicon_term():
+    from govinspect.lexicons.engine import default_lexicon
+    from govinspect.rules.text import reform_dates
+
+    names = {t.wrong for t in default_lexicon().terms if t.category == "机构名称"}
+    assert set(reform_dates()) <= names
