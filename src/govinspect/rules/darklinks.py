@@ -50,7 +50,11 @@ def parse_html(html: str | bytes) -> etree._Element:
 
 
 def html_to_text(html: str | bytes) -> PageText:
-    root = parse_html(html)
+    return _page_text(parse_html(html))
+
+
+def _page_text(root) -> PageText:
+    """The text of a parsed page, with every element's span in it."""
     parts: list[str] = []
     length = 0
     spans: dict = {}
@@ -163,12 +167,13 @@ def css_rules(css: str) -> list[tuple[str, str]]:
     css = _strip_comments(css)
     rules: list[tuple[str, str]] = []
     depth, start, prelude, body_start = 0, 0, "", 0
-    for i, ch in enumerate(css):
-        if ch == "{":
+    for m in _BRACE.finditer(css):  # only the braces matter: jump from one to the next
+        i = m.start()
+        if m.group() == "{":
             if depth == 0:
                 prelude, body_start = css[start:i], i + 1
             depth += 1
-        elif ch == "}":
+        else:
             if depth == 0:
                 start = i + 1
                 continue
@@ -180,6 +185,7 @@ def css_rules(css: str) -> list[tuple[str, str]]:
     return rules
 
 
+_BRACE = re.compile(r"[{}]")
 _SIMPLE_SELECTOR = re.compile(r"[a-z0-9]{0,20}([.#][\w-]{1,200})", re.I)
 
 
@@ -326,14 +332,15 @@ def check_dark_links(html: str | bytes, *, url: str = "", subject: str = "",
                      site_hosts: tuple[str, ...] = (), page: PageText | None = None,
                      lexicon: Lexicon | None = None) -> list[Finding]:
     """Hidden blocks with outbound links or spam words, and script-written spam links."""
-    page = page or html_to_text(html)
+    # The text and element spans are only needed for a finding's offsets: built on demand.
+    root = page.root if page is not None else parse_html(html)
     lex = lexicon if lexicon is not None else default_lexicon()
-    sheet = _stylesheet_hidden(page.root)
+    sheet = _stylesheet_hidden(root)
     findings: list[Finding] = []
     reported: set = set()
     # Only elements that can be hidden at all are looked at (in document order): one XPath
     # in C instead of a Python call per element.
-    for el in _HIDEABLE(page.root) if not sheet else _HIDEABLE_BY_SHEET(page.root):
+    for el in _HIDEABLE(root) if not sheet else _HIDEABLE_BY_SHEET(root):
         if not isinstance(el.tag, str) or el.tag in SKIP:
             continue
         reason = _element_hidden(el, sheet)
@@ -348,6 +355,8 @@ def check_dark_links(html: str | bytes, *, url: str = "", subject: str = "",
         if not foreign and not words:
             continue
         reported.add(el)
+        if page is None:
+            page = _page_text(root)
         start, end = page.spans.get(el, (0, 0))
         snippet = etree.tostring(el, encoding="unicode", with_tail=False)[:300]
         what = []
@@ -365,7 +374,7 @@ def check_dark_links(html: str | bytes, *, url: str = "", subject: str = "",
                                  "suggestion": "删除隐藏区块并排查网站是否被入侵",
                                  "reason": reason, "hosts": foreign, "words": words},
         ))
-    for script in page.root.iter("script"):
+    for script in root.iter("script"):
         code = unquote(script.text or "")
         if not code.strip():
             continue
