@@ -43,6 +43,16 @@ def wait_for(condition, bound_s: float = 300.0, what: str = "") -> None:
         time.sleep(0.01)
 
 
+def reanalyse(net) -> subprocess.Popen:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "govinspect.cli", "round", "run", "R1", "--reanalyse",
+         *net.resolve_args(), "--allow-private", "--workers", "1"],
+        env=net.env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wait_for(lambda: stage(net).get("pid") == proc.pid or proc.poll() is not None,
+             what="the analysis to start")
+    return proc
+
+
 def test_kill_during_analysis_is_never_final(small_network, tmp_path):
     net = small_network
     net.gi("round", "create", "R1", "--t", "2022-06-30T17:00")
@@ -50,18 +60,25 @@ def test_kill_during_analysis_is_never_final(small_network, tmp_path):
     reference = outputs(net, tmp_path / "ref")
     rng = random.Random(14)
 
+    # How long one analysis runs on this machine now: the kills are spread over that span (a
+    # fixed span misses on a fast machine and only hits the start on a slow one).
+    proc = reanalyse(net)
+    started = time.monotonic()
+    wait_for(lambda: stage(net).get("state") == "done" or proc.poll() is not None,
+             what="the analysis to finish")
+    span = time.monotonic() - started
+    proc.wait()
+    assert stage(net).get("state") == "done"
+
     hits = 0
-    for attempt in range(4 * KILLS):
+    scale = 0.8
+    for attempt in range(6 * KILLS):
         if hits == KILLS:
             break
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "govinspect.cli", "round", "run", "R1", "--reanalyse",
-             *net.resolve_args(), "--allow-private", "--workers", "1"],
-            env=net.env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        wait_for(lambda p=proc: stage(net).get("pid") == p.pid or p.poll() is not None,
-                 what="the analysis to start")
-        # the first kill right at the start, the others somewhere in the analysis
-        delay = 0.0 if attempt == 0 else rng.uniform(0.0, 1.5)
+        proc = reanalyse(net)
+        # the first kill right at the start, the others somewhere in the analysis; a kill that
+        # comes after the end narrows the span for the next try
+        delay = 0.0 if attempt == 0 else rng.uniform(0.0, span * scale)
         end = time.monotonic() + delay
         while time.monotonic() < end and proc.poll() is None:
             time.sleep(0.01)
@@ -69,7 +86,8 @@ def test_kill_during_analysis_is_never_final(small_network, tmp_path):
             os.kill(proc.pid, signal.SIGKILL)
         proc.wait()
         if stage(net).get("state") != "running":
-            continue  # the analysis finished before the kill: not a kill during analysis
+            scale /= 2  # the analysis finished before the kill: not a kill during analysis
+            continue
         hits += 1
         refused = net.gi("report", "--round", "R1", "--out", str(tmp_path / f"k{attempt}"),
                          check=False)
