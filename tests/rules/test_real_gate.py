@@ -58,8 +58,6 @@ def test_every_finding_on_project_pages_is_judged(corpus):
     assert not result.stale, json.dumps(result.stale, ensure_ascii=False, indent=1)
 
 
-@pytest.mark.xfail(strict=True, reason="known false alarms on real pages, listed with their "
-                   "reason in judged.jsonl; fixed kind by kind (issue 15)")
 def test_no_false_alarms_on_real_content(shared_result):
     assert not shared_result.false_alarms, _lines(shared_result.false_alarms)
 
