@@ -37,7 +37,8 @@ def test_round_workbook_site_workbooks_and_html(tmp_path):
     assert problems[2][8] == "http://jtj.shishi.gov.cn/a.html"
 
     unit = load_workbook(tmp_path / "整改清单" / "3411000002-示例市教育体育局.xlsx")
-    assert unit["问题清单"].max_row == 3
+    assert unit.sheetnames == ["整改清单", "不扣分及待复核", "涉及页面", "说明"]
+    assert unit["整改清单"].max_row == 3 and unit["不扣分及待复核"].max_row == 1
     assert (tmp_path / "整改清单" / "3411000001-示例市人民政府.xlsx").exists()
 
     html = (tmp_path / "2022Q2-汇总.html").read_text(encoding="utf-8")
@@ -61,7 +62,7 @@ def test_bonus_findings_are_no_problems(tmp_path):
     assert [b.indicator_id for b in score.bonuses] == ["W-B1"] and score.score > 100
     site = SiteReport(PORTAL, "示例市人民政府办公室", "市直", score, problems, 80, bonuses)
     report = RoundReport("2022Q2", "2022-06-30T17:00+08:00", iset.name, "2022-07-01T09:00",
-                         (site,))
+                         (site,), iset=iset)
     assert report.total_findings == 1
     write_round_reports(report, tmp_path)
 
@@ -70,7 +71,8 @@ def test_bonus_findings_are_no_problems(tmp_path):
     assert [r[3] for r in rows] == ["W-D22"]
     assert list(wb["汇总"].iter_rows(values_only=True))[1][7] == 1  # 问题数
     unit = load_workbook(tmp_path / "整改清单" / "3411000001-示例市人民政府.xlsx")
-    assert [r[3] for r in list(unit["问题清单"].iter_rows(values_only=True))[1:]] == ["W-D22"]
+    rows = list(unit["整改清单"].iter_rows(values_only=True))[1:]
+    assert [r[1] for r in rows] == ["可用性：首页存在不可用链接"]
     assert dict(unit["说明"].iter_rows(values_only=True))["问题数"] == 1
     html = (tmp_path / "2022Q2-汇总.html").read_text(encoding="utf-8")
     assert "可加2分" not in html and "W-B1" not in html and "发现问题 <strong>1</strong>" in html

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, select_autoescape
@@ -19,8 +21,17 @@ from openpyxl.utils import get_column_letter
 
 from govinspect.core.indicator_sets import IndicatorSet
 from govinspect.core.types import Finding, SiteRef
-from govinspect.indicators.engine import SiteScore
+from govinspect.indicators.engine import Deduction, SiteScore
 from govinspect.reports.atomic import atomic_path, write_text
+
+
+@dataclass(frozen=True)
+class PageRef:
+    """What the round archived of one page: its title and the capture (WARC file#offset)."""
+
+    title: str = ""
+    capture: str = ""
+    fetched_at: str = ""  # local time, minutes
 
 
 @dataclass(frozen=True)
@@ -32,6 +43,12 @@ class SiteReport:
     findings: tuple[Finding, ...]  # problems only (see split_bonus)
     pages: int = 0  # captures in this round
     bonus_findings: tuple[Finding, ...] = ()  # 加分 evidence: never listed as a problem
+    # fingerprint → 复核状态 (待复核 / 已确认 / 人工录入); absent: not reviewed
+    review: Mapping[str, str] = field(default_factory=dict, compare=False)
+    # the fingerprints the score counts; None: every finding counts
+    counted: frozenset[str] | None = None
+    # URL → title and capture of the archived page (the 整改清单's 证据 column)
+    page_refs: Mapping[str, PageRef] = field(default_factory=dict, compare=False)
 
 
 @dataclass(frozen=True)
@@ -41,6 +58,8 @@ class RoundReport:
     indicator_set: str  # display name
     generated_at: str
     sites: tuple[SiteReport, ...] = field(default_factory=tuple)
+    iset: IndicatorSet | None = field(default=None, compare=False)  # item names, fix advice
+    deadline: str = ""  # 整改期限 (the 通报's), e.g. 2022年8月10日
 
     @property
     def total_findings(self) -> int:
@@ -68,14 +87,34 @@ _HEADER_FONT = Font(bold=True, color="FFFFFF")
 _HEADER_FILL = PatternFill("solid", fgColor="9C0006")
 
 
-def _item_label(f: Finding) -> str:
-    return {"homepage": "首页", "other": "其他页面"}.get(f.item, f.item)
+def _item_label(f: Finding, iset: IndicatorSet | None = None) -> str:
+    """The deduction item in words (首页, 其他页面, 抽查范围外…), never an internal code."""
+    if f.item in ("homepage", "other"):
+        return {"homepage": "首页", "other": "其他页面"}[f.item]
+    if iset is not None and f.indicator_id in iset.indicators:
+        from govinspect.reports.rectification import item_title
+
+        return item_title(iset, f.indicator_id, f.item)
+    return f.item
 
 
-def _finding_row(site: SiteRef, f: Finding) -> list:
-    return [site.code, site.name, f.rule_id, f.indicator_id, _item_label(f), f.confidence.value,
-            f.message, f.evidence.url, f.evidence.parent_url or "", f.evidence.context,
-            f.evidence.capture or "", f.fingerprint]
+def capture_text(f: Finding, refs: Mapping[str, PageRef]) -> str:
+    """The capture a finding's evidence is in: its own, else its page's, else the page it
+    was linked from (a broken link's target was never archived, the page with the link was)."""
+    if f.evidence.capture:
+        return f.evidence.capture
+    for url in (f.evidence.url, f.evidence.parent_url):
+        ref = refs.get(url or "")
+        if ref is not None and ref.capture:
+            when = f"（{ref.fetched_at} 采集）" if ref.fetched_at else ""
+            return f"{ref.capture}{when}"
+    return ""
+
+
+def _finding_row(site: SiteReport, f: Finding, iset: IndicatorSet | None = None) -> list:
+    return [site.site.code, site.site.name, f.rule_id, f.indicator_id, _item_label(f, iset),
+            f.confidence.value, f.message, f.evidence.url, f.evidence.parent_url or "",
+            f.evidence.context, capture_text(f, site.page_refs), f.fingerprint]
 
 
 def _write_sheet(ws, columns: list[str], rows: list[list], widths: dict[int, int]) -> None:
@@ -127,25 +166,157 @@ def write_round_workbook(report: RoundReport, path: Path) -> Path:
     ws.title = "汇总"
     _write_sheet(ws, SUMMARY_COLUMNS, _summary_rows(report),
                  {1: 6, 2: 13, 3: 28, 4: 8, 5: 24, 6: 10, 7: 10, 8: 8, 9: 8, 10: 8, 11: 8})
-    rows = [_finding_row(s.site, f) for s in ranked(report) for f in s.findings]
+    rows = [_finding_row(s, f, report.iset) for s in ranked(report) for f in s.findings]
     _write_sheet(wb.create_sheet("问题清单"), FINDING_COLUMNS, rows, _FINDING_WIDTHS)
     return _save(wb, path)
 
 
+# ── the 整改清单 a unit receives ─────────────────────────────────────────────────────────
+
+RECTIFY_COLUMNS = ["序号", "问题", "问题描述", "问题网址", "页面标题", "所在页面", "涉及页面数",
+                   "证据（网页快照）", "上下文摘录", "扣分", "整改建议", "整改期限", "状态",
+                   "问题编号"]
+PAGE_COLUMNS = ["问题编号", "问题", "问题网址", "所在页面", "证据（网页快照）"]
+DEDUCTING_SHEET, OTHER_SHEET, PAGES_SHEET = "整改清单", "不扣分及待复核", "涉及页面"
+_EXCERPT = 200
+
+
+@dataclass(frozen=True)
+class RectificationRow:
+    """One row of a unit's 整改清单: one problem (``group``) with what the unit needs."""
+
+    group: object  # reports.rectification.RectificationGroup
+    title: str  # the problem in the indicator set's words
+    points: str  # "-0.60", "单项否决", "0", "—"
+    deducts: bool
+    status: str
+    advice: str
+
+    @property
+    def findings(self) -> tuple[Finding, ...]:
+        return self.group.findings
+
+
+def _points_by_fingerprint(score: SiteScore) -> tuple[dict[str, Decimal], dict[str, str],
+                                                       dict[str, Deduction]]:
+    """fingerprint → points taken, → why not counted (R9, once), → its indicator's deduction
+    when the indicator's cap cut it."""
+    points: dict[str, Decimal] = {}
+    notes: dict[str, str] = {}
+    capped: dict[str, Deduction] = {}
+    for d in score.deductions:
+        for line in d.lines:
+            points[line.fingerprint] = points.get(line.fingerprint, Decimal(0)) + line.points
+            if line.note:
+                notes[line.fingerprint] = line.note
+            if d.applied < d.raw:
+                capped[line.fingerprint] = d
+    return points, notes, capped
+
+
+def rectification_rows(site: SiteReport, iset: IndicatorSet | None) -> list[RectificationRow]:
+    """The unit's problems, one row per problem (repeated per-page findings grouped, with
+    their pages): deducting rows first (vetoes, then by points taken), then the rows that
+    deduct nothing (抽查范围外, 待复核 …), each with its points, fix advice and status."""
+    from govinspect.reports.rectification import fix_advice, group_findings, item_title
+
+    points, notes, capped = _points_by_fingerprint(site.score)
+    vetoed = {fp for v in site.score.vetoes for fp in v.fingerprints}
+    rows: list[RectificationRow] = []
+    for group in group_findings(site.findings, lambda _code: site.site.code):
+        fps = group.fingerprints
+        k = group.key
+        title = item_title(iset, k.indicator_id, k.item) if iset is not None else k.indicator_id
+        counted = [fp for fp in fps if site.counted is None or fp in site.counted]
+        waiting = [fp for fp in fps if site.review.get(fp) == "待复核" and fp not in counted]
+        taken = sum((points.get(fp, Decimal(0)) for fp in counted), Decimal(0))
+        if any(fp in vetoed for fp in counted):
+            shown, deducts, status = "单项否决", True, "待整改"
+        elif site.score.pending and counted:
+            shown, deducts = "—", False
+            status = "待核实：本轮未能检查该网站，不计分"
+        elif taken > 0:
+            status = "待整改"
+            cap = next((capped[fp] for fp in counted if fp in capped), None)
+            if cap is not None:  # the indicator takes at most its cap, whatever the count
+                taken = min(taken, cap.applied_exact)
+                status += f"（{cap.indicator_id} 已达扣分上限 {cap.applied:g} 分）"
+            shown, deducts = f"-{taken:.2f}", True
+        elif waiting:
+            shown, deducts = "—", False
+            status = "待复核：疑似问题，经人工确认后计入得分"
+        else:
+            shown, deducts = "0", False
+            why = next((notes[fp] for fp in counted if fp in notes), "")
+            status = f"不扣分（{why}），仍须整改" if why else "不扣分，仍须整改"
+        advice = fix_advice(k.rule_id, iset, k.indicator_id)
+        rows.append(RectificationRow(group, title, shown, deducts, status, advice))
+    def weight(r: RectificationRow) -> Decimal:
+        return Decimal(r.points[1:]) if r.points.startswith("-") else Decimal(0)
+
+    # deducting first: vetoes, then most points taken; then the rest, in group order
+    order = {id(r): i for i, r in enumerate(rows)}
+    rows.sort(key=lambda r: (not r.deducts, r.points != "单项否决", -weight(r), order[id(r)]))
+    return rows
+
+
+def _rectify_row(n: int, row: RectificationRow, site: SiteReport, deadline: str) -> list:
+    group = row.group
+    first = group.findings[0]
+    pages = group.pages
+    parent = group.parent_pages[0] if group.parent_pages else ""
+    ref = site.page_refs.get(pages[0]) or site.page_refs.get(parent) or PageRef()
+    context = first.evidence.context or ""
+    if len(context) > _EXCERPT:
+        context = context[:_EXCERPT] + "…"
+    return [n, row.title, group.message, pages[0] + (f" 等 {len(pages)} 个页面（见“涉及页面”表）"
+                                                     if len(pages) > 1 else ""),
+            ref.title, parent, len(pages), capture_text(first, site.page_refs), context,
+            row.points, row.advice, deadline, row.status, group.key.id]
+
+
+_RECTIFY_WIDTHS = {1: 6, 2: 36, 3: 50, 4: 50, 5: 28, 6: 40, 7: 8, 8: 36, 9: 40, 10: 9,
+                   11: 50, 12: 14, 13: 28, 14: 22}
+
+
 def write_site_workbook(report: RoundReport, site: SiteReport, path: Path) -> Path:
-    """The 整改清单 a unit receives: its own findings only."""
+    """The 整改清单 a unit receives: its own problems, one row per problem (the pages of a
+    grouped problem in the 涉及页面 sheet); deducting rows in the first sheet, rows that
+    deduct nothing (抽查范围外, 待复核 …) in their own sheet."""
+    rows = rectification_rows(site, report.iset)
+    deducting = [r for r in rows if r.deducts]
+    other = [r for r in rows if not r.deducts]
     wb = Workbook()
     ws = wb.active
-    ws.title = "问题清单"
-    _write_sheet(ws, FINDING_COLUMNS, [_finding_row(site.site, f) for f in site.findings],
-                 _FINDING_WIDTHS)
+    ws.title = DEDUCTING_SHEET
+    _write_sheet(ws, RECTIFY_COLUMNS,
+                 [_rectify_row(n, r, site, report.deadline)
+                  for n, r in enumerate(deducting, start=1)], _RECTIFY_WIDTHS)
+    _write_sheet(wb.create_sheet(OTHER_SHEET), RECTIFY_COLUMNS,
+                 [_rectify_row(n, r, site, report.deadline)
+                  for n, r in enumerate(other, start=1)], _RECTIFY_WIDTHS)
+    page_rows = []
+    for r in rows:
+        if len(r.group.pages) > 1:
+            for f in r.findings:
+                page_rows.append([r.group.key.id, r.title, f.evidence.url,
+                                  f.evidence.parent_url or "", capture_text(f, site.page_refs)])
+    _write_sheet(wb.create_sheet(PAGES_SHEET), PAGE_COLUMNS, page_rows,
+                 {1: 22, 2: 36, 3: 60, 4: 60, 5: 36})
+    for sheet in wb.worksheets:
+        for row in sheet.iter_rows(min_row=2):
+            for cell in row:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
     info = wb.create_sheet("说明")
     for line in (["检查轮次", report.round_name], ["检查时间点", report.reference_time],
                  ["指标体系", report.indicator_set], ["网站", f"{site.site.name}（{site.site.code}）"],
                  ["得分", site.score.score_text], ["问题数", len(site.findings)],
-                 ["整改要求", "请逐条核实整改，整改完成后在平台标记“已整改”并申请复查。"]):
+                 ["扣分问题", len(deducting)], ["不扣分及待复核问题", len(other)],
+                 ["整改期限", report.deadline or "见通报"],
+                 ["整改要求", "请逐条核实整改，整改完成后在平台标记“已整改”并申请复查。"
+                              "同一问题出现在多个页面的合并为一行，页面清单见“涉及页面”表。"]):
         info.append(line)
-    info.column_dimensions["A"].width, info.column_dimensions["B"].width = 14, 60
+    info.column_dimensions["A"].width, info.column_dimensions["B"].width = 18, 60
     return _save(wb, path)
 
 
@@ -169,7 +340,8 @@ def render_summary_html(report: RoundReport) -> str:
     by_indicator = Counter(f.indicator_id for s in report.sites for f in s.findings)
     return _env.get_template("round_summary.html").render(
         report=report, sites=ranked(report), by_indicator=sorted(by_indicator.items()),
-        site_file_name=site_file_name, item_label=_item_label, verdict=verdict,
+        site_file_name=site_file_name, item_label=lambda f: _item_label(f, report.iset),
+        verdict=verdict,
     )
 
 

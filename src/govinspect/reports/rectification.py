@@ -87,3 +87,42 @@ def group_findings(findings: Iterable[Finding],
             raise ValueError(f"问题对象 {f.subject} 不属于名录中的任何单位") from None
         groups.setdefault(group_key(f, str(unit)), []).append(f)
     return [RectificationGroup(key, tuple(found)) for key, found in sorted(groups.items())]
+
+
+# ── what a department reads in its 整改清单 ──────────────────────────────────────────────
+
+_ITEM_PLACE = (("outside_sample", "抽查范围外"), ("homepage", "首页"), ("other", "其他页面"))
+
+
+def item_title(iset, indicator_id: str, item: str) -> str:
+    """The problem in the indicator set's words, never an internal code: the indicator's name
+    and what is wrong (“我为政府网站找错”入口：未在页面底部设置…（其他页面））."""
+    indicator = iset.indicators.get(indicator_id)
+    if indicator is None:
+        return indicator_id
+    name = indicator.get("name", indicator_id)
+    sentence = iset.sentence(indicator_id, item)
+    title = name if sentence in ("", name) else f"{name}：{sentence}"
+    entry = (indicator.get("items") or {}).get(item) or {}
+    if item and not entry.get("sentence"):  # the item's own words are missing: say where
+        for code, place in _ITEM_PLACE:
+            if code in item:
+                return f"{title}（{place}）"
+    return title
+
+
+def fix_advice(rule_id: str, iset=None, indicator_id: str = "") -> str:
+    """The rule's 整改建议 (the text of the rules reference); for a finding entered by hand
+    (no rule), what the indicator asks for."""
+    from govinspect.rules.base import REGISTRY, all_rules
+
+    rule = REGISTRY.get(rule_id)
+    if rule is None and not rule_id.startswith("MANUAL"):  # its module not imported yet
+        all_rules()
+        rule = REGISTRY.get(rule_id)
+    if rule is not None:
+        return rule.fix
+    if iset is not None and indicator_id in getattr(iset, "indicators", {}):
+        sentence = iset.sentence(indicator_id)
+        return f"对照《{iset.document_title}》{indicator_id} 逐项整改，消除“{sentence}”问题。"
+    return "请对照检查指标逐项整改。"

@@ -15,7 +15,6 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
 
 from govinspect.collect.crawl import CollectOptions, CollectSummary, collect_sites
 from govinspect.collect.store import (
@@ -27,9 +26,7 @@ from govinspect.collect.store import (
 )
 from govinspect.core.indicator_sets import IndicatorSet, load_indicator_set
 from govinspect.core.types import Confidence, Finding, SiteKind
-from govinspect.indicators.engine import SiteScore, score_site
-from govinspect.reports.atomic import write_text
-from govinspect.reports.findings import RoundReport, SiteReport, split_bonus, write_round_reports
+from govinspect.reports.findings import RoundReport
 from govinspect.rules.analyse import PageInput, RoundContext, analyse_round_pages
 from govinspect.web.roster.models import Site
 from govinspect.web.rounds.models import Capture, ReviewState, Round
@@ -224,44 +221,10 @@ class RoundOutcome:
 
 
 def report_round(round_: Round, out_dir: Path) -> RoundOutcome:
-    """Score every site from its stored findings and write the findings reports."""
-    iset = load_indicator_set(round_.indicator_set)
-    site_reports = []
-    for site in round_.sites.select_related("unit").order_by("code"):
-        rows = list(FindingRow.objects.filter(round=round_, site=site)
-                    .exclude(review_state=ReviewState.DISMISSED)
-                    .order_by("indicator_id", "item", "url", "parent_url"))
-        # The lists show every open finding (suspected ones wait for review); the score
-        # counts only what is certain or confirmed. Bonus findings (加分) are no problems:
-        # kept out of the lists and counts, they feed the score and findings.json.
-        findings, bonus = split_bonus((r.to_core() for r in rows), iset)
-        score: SiteScore = score_site(site.to_ref(),
-                                      [r.to_core() for r in rows if counts_for_score(r, iset)], iset)
-        pages = Capture.objects.filter(round=round_, site=site).count()
-        site_reports.append(SiteReport(site=site.to_ref(), unit=site.unit.name,
-                                       region=site.unit.region, score=score,
-                                       findings=findings, pages=pages,
-                                       bonus_findings=bonus))
-    report = RoundReport(
-        round_name=round_.name,
-        reference_time=timezone.localtime(round_.reference_time).isoformat(timespec="minutes"),
-        indicator_set=iset.name,
-        generated_at=timezone.localtime().isoformat(timespec="seconds"),
-        sites=tuple(site_reports))
-    files = write_round_reports(report, out_dir)
-    write_text(out_dir / "summary.json", json.dumps(
-        {"round": round_.name, "sites": [
-            {"code": s.site.code, "name": s.site.name, "score": s.score.score,
-             "passed": s.score.passed, "findings": len(s.findings), "pages": s.pages}
-            for s in site_reports]}, ensure_ascii=False, indent=2))
-    # Machine-readable findings for evaluation and for other tools (sites, then accounts).
-    from govinspect.web.rounds.newmedia import account_finding_rows
+    """Score every site and write the findings reports, summary.json and findings.json, all
+    from the round's one set of findings (``web.rounds.outputs``: automatic, manual and
+    new-media findings, scored as the 通报 scores them)."""
+    from govinspect.web.rounds.outputs import write_outputs
 
-    write_text(out_dir / "findings.json", json.dumps(
-        [{"rule": f.rule_id, "indicator": f.indicator_id, "item": f.item, "site": f.subject,
-          "url": f.evidence.url, "parent_url": f.evidence.parent_url, "message": f.message,
-          "confidence": f.confidence.value, "fingerprint": f.fingerprint, "details": f.details}
-         for s in site_reports for f in (*s.findings, *s.bonus_findings)]
-        + account_finding_rows(round_),
-        ensure_ascii=False, indent=1))
+    report, files = write_outputs(round_, out_dir)
     return RoundOutcome(report, files)
