@@ -16,8 +16,9 @@ from govinspect.collect.transport_probe import probe_sites
 from govinspect.core.indicator_sets import load_indicator_set
 from govinspect.core.types import Confidence, SiteKind, SiteRef, TransportFacts
 from govinspect.demo import server as demo_server
+from govinspect.demo.kinds.ipv6 import IPV6_PLANTS
 from govinspect.demo.model import CA_FILE, IPV6_LOOPBACK
-from govinspect.demo.network import IPV6_PLANTS, build_network
+from govinspect.demo.network import build_network
 from govinspect.demo.server import choose_port, ipv6_loopback_available, serve_network
 from govinspect.eval.demo import load_kinds, match
 from govinspect.rules.transport import check_transport

@@ -2,53 +2,69 @@
 
 ``build_network`` is deterministic: same seed, sites, scale, port, https_port, ipv6, faults and
 *t* → the same bytes for every page and the same manifest (TLS keys, when there is TLS, are
-not). All randomness comes from one seeded ``random.Random`` consumed in a fixed order (never
-iterate over sets here).
+not). All randomness comes from seeded ``random.Random`` streams consumed in a fixed order
+(never iterate over sets here).
 
-Generation runs in two steps per site: *plan* (columns, items with dates, planted problems)
-and *render* (Jinja2 templates → bytes). Text problems are placed in known paragraphs while
-planning and located in the rendered HTML afterwards, so manifest offsets are exact.
+Generation runs in steps: *plan* each site (columns, items with dates), *plant* the problems
+(the kind plugins of ``demo.kinds``, in registry order; a column plant runs before the items
+are generated) and *render* (Jinja2 templates → bytes). Text problems are placed in known
+paragraphs while planting and located in the rendered HTML afterwards, so manifest offsets
+are exact. The plan structures and the planting toolkit are in ``demo.plan``.
 """
 
 from __future__ import annotations
 
 import calendar
 import random
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
-from functools import lru_cache
+from datetime import datetime, timedelta
 from urllib.parse import quote, urljoin
-
-import jinja2
-from dateutil.relativedelta import relativedelta
 
 from govinspect.core.types import SiteKind
 from govinspect.demo import attachments as att
+from govinspect.demo import kinds
 from govinspect.demo import search as srch
 from govinspect.demo import text as tx
+from govinspect.demo.kinds.base import KindPlugin
+from govinspect.demo.kinds.spam import links as spam_links
 from govinspect.demo.model import (
-    IPV6_LOOPBACK,
     DemoSite,
-    Manifest,
     Network,
     Page,
     SiteTransport,
     origin,
 )
+from govinspect.demo.plan import (
+    COLUMNS,
+    CST,
+    FRESH,
+    GUIDE_ARTICLES,
+    GUIDE_ELEMENTS,
+    MESSAGE_STATS_PAGE,
+    PAGE_SIZE,
+    SECTIONS,
+    STALE,
+    TRAP_PATH,
+    Col,
+    DemoError,
+    Item,
+    PlanBuilder,
+    Plant,
+    SitePlan,
+    col_path,
+    env,
+    id_check_char,  # noqa: F401 (re-exported: callers import it here)
+)
 from govinspect.demo.roster import (
-    DEAD_HOSTS,
     EXTERNAL_SITES,
-    NONCOMPLIANT_DOMAIN,
     SPAM_HOSTS,
     SiteSpec,
     all_specs,
 )
 
-CST = timezone(timedelta(hours=8))
 T_DEFAULT = datetime(2022, 6, 30, 17, 0, tzinfo=CST)
 MAX_SITES = len(all_specs())
 LOCAL_LEADERS_FILE = "lexicons/local-leaders.yaml"  # in the network folder, for WORKSPACE/lexicons
-PAGE_SIZE = 15  # items per list page, as in TRS defaults
+
 
 # Transport of a TLS network's sites (docs/demo-network.md "Transport"): healthy sites redirect
 # to HTTPS with HSTS and a valid certificate; the plants below each differ in one respect (the
@@ -65,185 +81,11 @@ TRANSPORT_MODES = {
 # Which non-portal sites get which (in the builder's pick order; a small network gets a prefix).
 TRANSPORT_PLANTS = ("http_only", "cert_expired", "cert_hostname_mismatch", "no_https_redirect",
                     "no_hsts", "http_only", "no_hsts", "ok_renewing")
-# IPv6 plants (networks built with ipv6=True) on distinct non-portal sites drawn from their own
-# random stream, in this order (a small network gets the first ones); every other site is "ok".
-IPV6_PLANTS = ("missing", "broken", "missing")
-
-CONTENT_TYPES = {
-    "pdf": "application/pdf",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "xls": "application/vnd.ms-excel",
-    "png": "image/png",
-    "css": "text/css",
-}
-
-
-class DemoError(ValueError):
-    """Bad parameters for the demo network (message in Chinese)."""
-
-
-@lru_cache(maxsize=1)
-def _env() -> jinja2.Environment:
-    return jinja2.Environment(
-        loader=jinja2.PackageLoader("govinspect.demo", "templates"),
-        autoescape=True,
-        keep_trailing_newline=True,
-        undefined=jinja2.StrictUndefined,
-    )
-
-
-# -- columns ------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class ColumnDef:
-    key: str
-    name: str
-    section: str
-    ctype: str  # ColumnType meta: the category of the column
-    mode: str  # list | static | leaders | messages | guides
-    fresh: str  # freshness profile, see _dates
-    weight: float
-
-
-SECTIONS = [("zwgk", "政务公开"), ("xwzx", "新闻中心"), ("bsfw", "办事服务"), ("hdjl", "互动交流")]
-
-COLUMNS = [
-    ColumnDef("gkxx", "概况信息", "zwgk", "概况信息", "static", "none", 0),
-    ColumnDef("jgzn", "机构职能", "zwgk", "机构职能", "static", "none", 0),
-    ColumnDef("ldxx", "领导信息", "zwgk", "领导信息", "leaders", "none", 0),
-    ColumnDef("zwyw", "政务要闻", "xwzx", "动态要闻", "list", "news", 3.0),
-    ColumnDef("gzdt", "工作动态", "xwzx", "动态要闻", "list", "news", 3.0),
-    ColumnDef("tzgg", "通知公告", "zwgk", "通知公告", "list", "notice", 1.6),
-    ColumnDef("zcwj", "政策文件", "zwgk", "政策文件", "list", "policy", 1.3),
-    ColumnDef("zcjd", "政策解读", "zwgk", "政策解读", "list", "interp", 0),
-    ColumnDef("rsxx", "人事信息", "zwgk", "人事", "list", "yearly", 0.5),
-    ColumnDef("ghjh", "规划计划", "zwgk", "规划计划", "list", "yearly", 0.4),
-    ColumnDef("sjfb", "数据发布", "zwgk", "数据发布", "list", "data", 0.5),
-    ColumnDef("xxgkzn", "政府信息公开指南", "zwgk", "信息公开指南", "static", "none", 0),
-    ColumnDef("ndbg", "政府信息公开年度报告", "zwgk", "年度报告", "list", "annual", 0),
-    ColumnDef("bszn", "办事指南", "bsfw", "办事服务", "guides", "none", 1.0),
-    ColumnDef("bstj", "办事统计", "bsfw", "办事统计", "list", "stats", 0.3),
-    ColumnDef("zxzx", "咨询投诉", "hdjl", "留言咨询", "messages", "messages", 1.2),
-    ColumnDef("dczj", "调查征集", "hdjl", "调查征集", "list", "survey", 0.3),
-    ColumnDef("zxft", "在线访谈", "hdjl", "在线访谈", "list", "interview", 0.25),
-]
-COLUMN = {c.key: c for c in COLUMNS}
-# 法定主动公开内容 (条例 第20条) columns that only government portals carry (P1, GI-O003); the
-# other categories are COLUMNS above (机构职能, 政策文件, 规划计划, 数据发布, 人事信息). Added
-# after the first releases, from their own random stream (``_plant_later``); the category is
-# the P1.categories key of the indicator set that each column answers.
-P1_COLUMNS = [
-    ColumnDef("xzzf", "行政执法", "zwgk", "行政执法", "list", "p1", 0),
-    ColumnDef("czyjs", "财政预决算", "zwgk", "财政预决算", "list", "p1", 0),
-    ColumnDef("zfcg", "政府采购", "zwgk", "政府采购", "list", "p1", 0),
-    ColumnDef("zdxm", "重大建设项目", "zwgk", "重大建设项目", "list", "p1", 0),
-    ColumnDef("yjgl", "应急管理", "zwgk", "应急管理", "list", "p1", 0),
-]
-
-
-def _col_path(c: ColumnDef) -> str:
-    return f"/{c.section}/{c.key}/"
-
-
-# Freshness profiles: (start offset before t, gap between items), both in days, as ranges.
-FRESH = {
-    "news": ((0.1, 3.0), (0.3, 3.0)),
-    "notice": ((1, 30), (2, 15)),
-    "policy": ((2, 45), (5, 25)),
-    "yearly": ((5, 120), (10, 60)),
-    "data": ((3, 40), (15, 35)),
-    "stats": ((5, 6), (30, 31)),
-    "messages": ((0.5, 8), (1, 6)),
-    "survey": ((5, 90), (20, 60)),
-    "interview": ((10, 120), (30, 90)),
-    "guides": ((30, 400), (1, 20)),
-}
-STALE = {  # clearly older than each threshold
-    "news": (25, 50),  # > 2 weeks
-    "notice": (220, 320),  # > 6 months
-    "policy": (220, 320),
-    "yearly": (420, 520),  # > 1 year
-    "stats": (130, 200),  # > 3 months
-    "messages": (90, 130),  # > 2 months
-}
-
-
-# -- plan structures ---------------------------------------------------------------------
-
-@dataclass
-class Plant:
-    """A planted text problem: ``text`` at ``offset`` inside ``container`` (a paragraph or
-    table cell as rendered)."""
-
-    container: str
-    offset: int
-    text: str
-    entry: dict
-
-
-@dataclass
-class Item:
-    id: int
-    col: str
-    title: str
-    when: datetime | None  # shown date; None = undated
-    url_date: datetime
-    path: str = ""
-    paragraphs: list[str] = field(default_factory=list)
-    info_table: list[list[tuple[str, str]]] = field(default_factory=list)
-    attachments: list[tuple[str, str]] = field(default_factory=list)
-    related: list[tuple[str, str]] = field(default_factory=list)
-    related_label: str = ""
-    links: list[tuple[str, str]] = field(default_factory=list)
-    images: list[tuple[str, str]] = field(default_factory=list)
-    table: list[list[str]] = field(default_factory=list)
-    rows: list[tuple[str, str]] = field(default_factory=list)  # message / guide detail rows
-    status: str = ""
-    signature: tuple[str, str] | None = None
-    plants: list[Plant] = field(default_factory=list)
-    drop_meta: tuple[str, ...] = ()
-    doc_name: str = ""  # policy: the 《…》 it issues
-    interp: Item | None = None
-    source: str = ""
-
-
-@dataclass
-class Col:
-    d: ColumnDef
-    name: str
-    path: str
-    items: list[Item] = field(default_factory=list)
-    blank: str | None = None  # None, "", "暂无信息" or an explanation
-    drop_meta: tuple[str, ...] = ()
-
-    def ordered(self) -> list[Item]:
-        """Newest first; undated items keep their place by URL date (as a CMS sorts)."""
-        return sorted(self.items, key=lambda i: (i.when or i.url_date, i.id), reverse=True)
-
-
-@dataclass
-class SitePlan:
-    spec: SiteSpec
-    site: DemoSite
-    rng: random.Random
-    cols: dict[str, Col]
-    leaders: list[tuple[str, str, str]]  # (title, name, path)
-    profile: dict[str, str]  # column key -> "fresh" | "stale" | "blank"
-    charset_mode: str = "ok"  # ok | missing | wrong
-    footer_missing: tuple[str, ...] = ()
-    no_meta: bool = False
-    spam: bool = False
-    home_promo: list[tuple[str, str]] = field(default_factory=list)
-    home_links: list[tuple[str, str]] = field(default_factory=list)
-    trap: bool = False
-    search: srch.SiteSearch | None = None  # the site's search form and endpoint (demo.search)
-    message_stats: str = "block"  # block | page | none: how 留言受理反馈 statistics are shown
 
 
 # -- the builder -------------------------------------------------------------------------
 
-class _Builder:
+class _Builder(PlanBuilder):
     def __init__(self, seed: int, sites: int | None, scale: float, port: int, faults: bool,
                  t: datetime, https_port: int | None = None, ipv6: bool = False) -> None:
         if sites is not None and not 1 <= sites <= MAX_SITES:
@@ -256,43 +98,17 @@ class _Builder:
             raise DemoError(f"HTTPS 端口应在 1 到 65535 之间且不同于 HTTP 端口，收到 {https_port}")
         if t.tzinfo is None:
             raise DemoError("参考时间 t 必须带时区")
-        self.https_port = https_port
-        # site host → transport (TLS networks only); hosts whose canonical scheme is https
-        self.transport: dict[str, SiteTransport] = {}
-        self.https_hosts: set[str] = set()
-        self.ipv6 = ipv6
-        self.ipv6_plan: dict[str, str] = {}  # site host → IPV6_MODES (ipv6 networks only)
-        self.resolve6: dict[str, str] = {}
-        self.seed, self.scale, self.port, self.faults, self.t = seed, scale, port, faults, t
-        self.rng = random.Random(seed)
-        self.specs = all_specs()[: sites or MAX_SITES]
-        self.pages: dict[tuple[str, str], Page] = {}
-        self.manifest = Manifest()
-        self.resolve: dict[str, str] = {}
-        self.next_doc_id = 1_000_000 + self.rng.randrange(50_000)
-        self.used_ids: set[int] = set()
+        super().__init__(seed, scale, port, faults, t, https_port, ipv6,
+                         all_specs()[: sites or MAX_SITES])
         self.net_sites: list[DemoSite] = []
-        self.plans: list[SitePlan] = []
-        self.slow_hosts: dict[str, tuple[float, float]] = {}
-        self.flaky: dict[tuple[str, str], int] = {}
-        self.trap_hosts: dict[str, SitePlan] = {}
-        self.leader_names: set[str] = set()
 
-    # helpers
-    def doc_id(self) -> int:
-        self.next_doc_id += self.rng.randint(1, 37)
-        return self.next_doc_id
-
-    def url(self, host: str, path: str) -> str:
-        if host in self.https_hosts:
-            return origin(host, self.https_port, "https") + path
-        return origin(host, self.port) + path
-
-    def entry(self, kind: str, indicator: str | None, plan: SitePlan, url: str, **extra) -> dict:
-        e = {"kind": kind, "indicator": indicator, "site": plan.site.code, "url": url}
-        e.update(extra)
-        self.manifest.append(e)
-        return e
+    def _run(self, hook: str, plugins: tuple[KindPlugin, ...], streams: dict) -> None:
+        """Run one hook of every plugin that has it, in registry order."""
+        for p in plugins:
+            fn = getattr(p, hook)
+            if fn is not None:
+                with self.planting(p.name, p.kinds):
+                    fn(self, streams[p.name])
 
     # ---------------------------------------------------------------------------------
     def build(self) -> Network:
@@ -309,31 +125,31 @@ class _Builder:
         for host, _name in EXTERNAL_SITES + [(h, "") for h in SPAM_HOSTS]:
             self.resolve[host] = f"127.0.0.{ip}"
             ip += 1
+        self.free_ip = ip
         self._assign_site_traits()
         self._assign_transport()
         for i, site in enumerate(self.net_sites):
             self.plans.append(self._plan_site(self.specs[i], site))
-        self._plant_problems()
-        srch.plant_search(self)  # own random stream: the plants above stay as they were
-        self._plant_later()
+        # The planted kinds (demo.kinds): each plugin's hooks in registry order; the shared
+        # stream's plugins first, so the order of its draws is that of the first releases.
+        plugins = kinds.PLUGINS
+        streams = {p.name: p.rng(self) for p in plugins}
+        self._run("before_items", plugins, streams)
+        for plan in self.plans:
+            self._plan_items(plan)
+        self._run("plant", plugins, streams)
         for plan in self.plans:
             self._render_site(plan)
         self._render_externals()
-        # New media: own random stream, so the site pages stay as they were without it.
-        from govinspect.demo.accounts import FEED_HOST, build_accounts
-
-        self.resolve[FEED_HOST] = f"127.0.0.{ip}"
-        media = build_accounts(self.seed, self.t, self.port, self.resolve[FEED_HOST])
-        self.pages.update(media.pages)
-        self.manifest.extend(media.manifest)
+        self._run("after_render", plugins, streams)
         sites = [p.site for p in self.plans]
         net = Network(
             seed=self.seed, port=self.port, t=self.t.isoformat(), sites=sites,
             pages=self.pages, manifest=self.manifest, resolve=self.resolve,
             slow_hosts=self.slow_hosts, flaky=self.flaky,
             catch_all_hosts=frozenset(h for h, _ in EXTERNAL_SITES) | frozenset(SPAM_HOSTS),
-            accounts=[a.as_dict() for a in media.accounts],
-            files={**media.files, LOCAL_LEADERS_FILE: self._local_leaders_yaml()},
+            accounts=self.accounts,
+            files={**self.files, LOCAL_LEADERS_FILE: self._local_leaders_yaml()},
             https_port=self.https_port, transport=dict(self.transport),
             ipv6=dict(self.ipv6_plan), resolve6=dict(self.resolve6),
         )
@@ -427,7 +243,7 @@ class _Builder:
             elif c.key == "gzdt":
                 name = {"市直": "部门动态"}.get(spec.region, "乡镇动态") \
                     if spec.kind == SiteKind.PORTAL else "基层动态"
-            cols[c.key] = Col(c, name, _col_path(c))
+            cols[c.key] = Col(c, name, col_path(c))
         plan = SitePlan(spec, site, rng, cols, [], {c.key: "fresh" for c in COLUMNS})
         if i == self.charset_wrong_site:
             plan.charset_mode = "wrong"
@@ -505,7 +321,7 @@ class _Builder:
                 f"收到和处理政府信息公开申请情况、政府信息公开行政复议和行政诉讼情况、存在的主要问题及改进情况、"
                 f"其他需要报告的事项。本报告所列数据的统计期限自{year}年1月1日起至{year}年12月31日止。",
             ]
-            self._attach(plan, it, "xls" if year == 2017 else "xlsx",
+            self.attach(plan, it, "xls" if year == 2017 else "xlsx",
                          f"{year}年政府信息公开工作年度报告统计表",
                          [["指标", "数量"], ["主动公开政府信息数", str(rng.randint(300, 2000))],
                           ["收到信息公开申请数", str(rng.randint(5, 80))]])
@@ -532,13 +348,13 @@ class _Builder:
             it.paragraphs = tx.news_paragraphs(rng, tx.date_cn(when), spec.short, top,
                                                plan.leaders[0][0] + plan.leaders[0][1])
             if rng.random() < 0.3:
-                self._image(plan, it, title)
+                self.image(plan, it, title)
         elif key == "tzgg":
             it = self._new_item(plan, col, tx.notice_title(rng, top, when.year), when)
             it.paragraphs = tx.official_paragraphs(rng, top, rng.randint(2, 4))
             it.signature = (spec.unit, f"{when.year}年{when.month}月{when.day}日")
             if rng.random() < 0.25:
-                self._attach(plan, it, rng.choice(["docx", "pdf"]), f"{top}工作报名表",
+                self.attach(plan, it, rng.choice(["docx", "pdf"]), f"{top}工作报名表",
                              None)
         elif key == "zcwj":
             title, doc_name = tx.policy_title(rng, spec.unit, top)
@@ -550,7 +366,7 @@ class _Builder:
             number = f"{self._doc_prefix(spec)}〔{written.year}〕{rng.randint(1, 160)}号"
             it.info_table = self._info_table(plan, it, written, number, top)
             if rng.random() < 0.5:
-                self._attach(plan, it, rng.choice(["pdf", "docx"]), doc_name.strip("《》"),
+                self.attach(plan, it, rng.choice(["pdf", "docx"]), doc_name.strip("《》"),
                              None)
         elif key == "rsxx":
             it = self._new_item(plan, col, rng.choice([
@@ -578,7 +394,7 @@ class _Builder:
             it.paragraphs = [f"{m.year}年{m.month}月，共受理政务服务事项{rng.randint(300, 5000)}件，"
                              f"办结{rng.randint(300, 5000)}件，按时办结率100%。"]
             if rng.random() < 0.3:
-                self._attach(plan, it, "xls", f"{m.year}年{m.month}月办件统计表",
+                self.attach(plan, it, "xls", f"{m.year}年{m.month}月办件统计表",
                              [["事项类别", "受理", "办结"],
                               ["行政许可", str(rng.randint(10, 900)), str(rng.randint(10, 900))]])
         elif key == "dczj":
@@ -609,31 +425,6 @@ class _Builder:
             [("成文日期", f"{written:%Y-%m-%d}"), ("发布日期", f"{when:%Y-%m-%d}")],
             [("主题词", top), ("有效性", "有效")],
         ]
-
-    def _asset_path(self, col: Col, d: datetime, prefix: str, ext: str, rng: random.Random) -> str:
-        return f"{col.path}{d:%Y%m}/{prefix}0{d:%Y%m%d}{rng.randrange(10**12):012d}.{ext}"
-
-    def _attach(self, plan: SitePlan, it: Item, ext: str, name: str,
-                rows: list[list[str]] | None, lines: list[str] | None = None) -> str:
-        """Add an attachment to an item and register its file; returns its path."""
-        rng = plan.rng
-        col = plan.cols[it.col]
-        path = self._asset_path(col, it.url_date, "P", ext, rng)
-        if ext in ("xlsx", "xls"):
-            data = (att.xlsx if ext == "xlsx" else att.xls)("Sheet1", rows or [["序号", "名称"]])
-        else:
-            body = lines or [name, f"单位名称：{plan.spec.unit}", "联系人：", "联系电话："]
-            data = att.pdf(body) if ext == "pdf" else att.docx(name, body)
-        self.pages[(plan.site.host, path)] = Page(data, CONTENT_TYPES[ext], encoding=None)
-        it.attachments.append((f"{name}.{ext}", "./" + path.rsplit("/", 1)[1]))
-        return path
-
-    def _image(self, plan: SitePlan, it: Item, alt: str) -> None:
-        path = self._asset_path(plan.cols[it.col], it.url_date, "W", "png", plan.rng)
-        color = tuple(plan.rng.randrange(256) for _ in range(3))
-        self.pages[(plan.site.host, path)] = Page(att.png(32, 20, color), "image/png",
-                                                  encoding=None)
-        it.images.append(("./" + path.rsplit("/", 1)[1], alt))
 
     def _add_interpretation(self, plan: SitePlan, doc: Item) -> None:
         rng = plan.rng
@@ -671,9 +462,6 @@ class _Builder:
             ]
             col.items.append(it)
 
-    GUIDE_ELEMENTS = ["事项名称", "设定依据", "申请条件", "办理材料", "办理地点", "办理机构",
-                      "收费标准", "办理时间", "联系电话", "办理流程"]
-
     def _plan_guides(self, plan: SitePlan, col: Col, n: int) -> None:
         rng = plan.rng
         for when in self._dates(rng, "guides", n, "fresh"):
@@ -695,244 +483,8 @@ class _Builder:
                 "联系电话": f"0550-{rng.randint(3000000, 3999999)}",
                 "办理流程": "申请—受理—审查—决定—送达",
             }
-            it.rows = [(k, values[k]) for k in self.GUIDE_ELEMENTS]
+            it.rows = [(k, values[k]) for k in GUIDE_ELEMENTS]
             col.items.append(it)
-
-    # -- planted problems ---------------------------------------------------------------
-    def _plant_problems(self) -> None:
-        rng = self.rng
-        n = len(self.plans)
-        plans = self.plans
-        non_portal = plans[1:] or plans
-
-        def sites_for(count: int, pool: list[SitePlan] | None = None) -> list[SitePlan]:
-            pool = pool or plans
-            return [pool[k % len(pool)] for k in rng.sample(range(max(count, len(pool))), count)]
-
-        def many(density: float, lo: int = 1) -> int:
-            return max(lo, round(density * n))
-
-        # column profiles first: they decide how items are generated
-        prof: list[tuple[str, str, str | None, str]] = [
-            # (column, profile, kind, indicator)
-            ("zwyw", "stale", "stale_news_column", "W-D4"),
-            ("tzgg", "stale", "stale_notice_column", "W-V4"),
-            ("zcwj", "stale", "stale_policy_column", "W-D5"),
-            ("rsxx", "stale", "stale_longterm_column", "W-V4"),
-            ("bstj", "stale", "stale_service_stats", "W-D12"),
-            ("zxzx", "stale", "stale_messages", "W-D18"),
-        ]
-        self.column_entries: list[tuple[SitePlan, str, str, str]] = []
-        for key, profile, kind, ind in prof:
-            for plan in sites_for(many(0.06), non_portal):
-                plan.profile[key] = profile
-                self.column_entries.append((plan, key, kind, ind))
-        hs = plans[self.homepage_stale_site] if n > 1 else plans[0]
-        for key in ("zwyw", "gzdt"):
-            hs.profile[key] = "stale"
-        self.column_entries += [(hs, "zwyw", "stale_news_column", "W-D4"),
-                                (hs, "gzdt", "stale_news_column", "W-D4")]
-        self.homepage_stale_plan = hs
-        for key in ("tzgg", "zcwj"):  # everything on its homepage is older than 2 weeks
-            if hs.profile[key] == "fresh":
-                hs.profile[key] = "stale14"
-        blanks = [("blank_column_empty", ""), ("blank_column_placeholder", "暂无信息"),
-                  ("blank_column_explained", "本栏目无信息说明：本单位不涉及此类事项，故本栏目暂无信息。")]
-        for kind, text in blanks:
-            for plan in sites_for(many(0.06), non_portal):
-                free = [k for k in ("dczj", "zxft", "ghjh") if plan.profile[k] == "fresh"]
-                if not free:
-                    continue
-                key = rng.choice(free)
-                plan.profile[key] = "blank"
-                plan.cols[key].blank = text
-                self.column_entries.append((plan, key, kind, "W-V4"))
-        for plan in plans:
-            self._plan_items(plan)
-        for plan, key, kind, ind in self.column_entries:
-            col = plan.cols[key]
-            latest = max((i.when for i in col.items if i.when), default=None)
-            self.entry(kind, ind, plan, self.url(plan.site.host, col.path), column=col.name,
-                       latest=latest.isoformat() if latest else None)
-            if key == "zcwj":
-                zc = plan.cols["zcjd"]
-                latest = max((i.when for i in zc.items if i.when), default=None)
-                self.entry("stale_interpretation_column", "W-D6", plan,
-                           self.url(plan.site.host, zc.path), column=zc.name,
-                           latest=latest.isoformat() if latest else None)
-        self.entry("homepage_stale", "W-V3", hs, hs.site.homepage)
-
-        self._plant_links(many)
-        self._plant_text(many, sites_for, non_portal)
-        self._plant_site_level(non_portal)
-
-    def _plant_later(self) -> None:
-        """Plants added after the first demo releases: each draws from its own random stream
-        (seeded from the network's seed and its name), so every page and entry planted before
-        stays byte-identical."""
-        self._plant_message_stats(random.Random(f"{self.seed}:message_stats"))
-        self._plan_mandatory_columns(random.Random(f"{self.seed}:p1_columns"))
-        self._plant_vague_materials(random.Random(f"{self.seed}:guide_wording"))
-        self._plant_data_release(random.Random(f"{self.seed}:bonus"))
-        if self.ipv6:
-            self._plant_ipv6(random.Random(f"{self.seed}:ipv6"))
-
-    def _plant_data_release(self, rng: random.Random) -> None:
-        """W-B1 (加分, government portals only): every portal's 数据发布 column is fresh (its
-        newest item 3–40 days old: the 3-month bonus); on one or two of them the column's
-        items move back so that the newest is 4–5 months old (the 6-month bonus). The ground
-        truth is derived from the plan: one entry per portal whose column's newest item is
-        within 3 (else 6) calendar months before t. Only columns without other plants, links,
-        attachments or images on their items move, on sites whose search is the plain one."""
-        portals = [p for p in self.plans if p.spec.kind == SiteKind.PORTAL]
-
-        def movable(plan: SitePlan) -> bool:
-            col = plan.cols["sjfb"]
-            if plan.profile["sjfb"] != "fresh" or col.blank is not None or not col.items:
-                return False
-            if plan.search is not None and (plan.search.mode != "ok" or plan.search.decoys):
-                return False
-            if any(it.plants or it.links or it.attachments or it.images or it.related
-                   or it.when is None for it in col.items):
-                return False
-            prefix = self.url(plan.site.host, col.path)
-            return not any(str(e.get("url") or "").startswith(prefix)
-                           or str(e.get("parent_url") or "").startswith(prefix)
-                           for e in self.manifest if e.get("site") == plan.site.code)
-
-        pool = [p for p in portals if movable(p)]
-        for plan in self._own_sites(rng, 2 if len(pool) >= 4 else 1, pool) if pool else []:
-            col = plan.cols["sjfb"]
-            newest = max(it.when for it in col.items if it.when)
-            shift = timedelta(days=(newest - self.t).days + rng.randint(125, 148))
-            for it in col.items:
-                assert it.when is not None
-                it.when -= shift
-                it.url_date -= shift
-                it.path = f"{col.path}{it.url_date:%Y%m}/t{it.url_date:%Y%m%d}_{it.id}.html"
-                m = it.when - timedelta(days=20)
-                it.title = f"{m.year}年{m.month}月{plan.spec.short}主要统计数据"
-                it.paragraphs = [f"现将{m.year}年{m.month}月主要数据发布如下。"]
-        for plan in portals:
-            col = plan.cols["sjfb"]
-            newest = max((it.when for it in col.items if it.when), default=None)
-            if newest is None:
-                continue
-            for months, kind in ((3, "data_release_fresh_3m"), (6, "data_release_fresh_6m")):
-                if newest.date() >= (self.t - relativedelta(months=months)).date():
-                    self.entry(kind, "W-B1", plan, self.url(plan.site.host, col.path),
-                               scope="site", column=col.name, latest=newest.isoformat())
-                    break
-
-    def _plant_ipv6(self, rng: random.Random) -> None:
-        """W-D29: every site's hosts get an AAAA record (the IPv6 loopback, where the demo server
-        listens) except the planted ones: ``ipv6_missing`` (no AAAA record) and ``ipv6_broken``
-        (an AAAA record, but the IPv6 listener closes the site's connections unanswered).
-        Healthy sites are look-alikes (``lookalike_ipv6_ok``): no W-D29 finding."""
-        pool = self.plans[1:] or self.plans
-        picks = rng.sample(range(len(pool)), min(len(IPV6_PLANTS), len(pool)))
-        planted = {pool[k].site.host: mode for k, mode in zip(picks, IPV6_PLANTS, strict=False)}
-        for plan in self.plans:
-            site = plan.site
-            mode = planted.get(site.host, "ok")
-            self.ipv6_plan[site.host] = mode
-            if mode != "missing":
-                self.resolve6.update({h: IPV6_LOOPBACK for h in site.hosts})
-            if mode == "ok":
-                self.entry("lookalike_ipv6_ok", "W-D29", plan, site.homepage, scope="site",
-                           negative=True)
-            else:
-                self.entry(f"ipv6_{mode}", "W-D29", plan, site.homepage, scope="site",
-                           **({"aaaa": IPV6_LOOPBACK} if mode == "broken" else {}))
-
-    def _own_sites(self, rng: random.Random, count: int, pool: list[SitePlan]) -> list[SitePlan]:
-        count = min(count, len(pool))
-        return [pool[k] for k in sorted(rng.sample(range(len(pool)), count))]
-
-    def _plant_message_stats(self, rng: random.Random) -> None:
-        """W-D18: healthy sites publish 留言受理反馈 statistics, as a block above the mailbox
-        list or on a page of their own linked from it; the planted ones publish none, and show
-        a 办件统计 block (W-D12 figures, the look-alike) on the mailbox list instead."""
-        for plan in self.plans:
-            plan.message_stats = "page" if rng.random() < 0.4 else "block"
-        pool = [p for p in self.plans if p.cols["zxzx"].items]
-        for plan in self._own_sites(rng, max(1, round(0.06 * len(self.plans))), pool):
-            plan.message_stats = "none"
-            col = plan.cols["zxzx"]
-            self.entry("message_stats_missing", "W-D18", plan, self.url(plan.site.host, col.path),
-                       column=col.name, lookalike="办件统计")
-
-    def _plant_vague_materials(self, rng: random.Random) -> None:
-        """W-D13: a guide whose 办理材料 ends with a catch-all ("根据有关法律法规规定应提交的其他
-        材料"); the look-alike is a guide stating that no other material is needed."""
-        def complete(plan: SitePlan) -> list[Item]:
-            return sorted((i for i in plan.cols["bszn"].items
-                           if len(i.rows) == len(self.GUIDE_ELEMENTS)), key=lambda i: i.id)
-
-        pool = [p for p in self.plans if len(complete(p)) >= 2]
-        planted = self._own_sites(rng, max(1, round(0.06 * len(self.plans))), pool)
-        for plan in pool:
-            guides = complete(plan)
-            if plan in planted:
-                it = guides[rng.randrange(len(guides))]
-                phrase = rng.choice(VAGUE_MATERIALS)
-                self._add_material(it, phrase)
-                self._text_entry("guide_vague_materials", "W-D13", plan, it, phrase)
-                guides.remove(it)
-            if rng.random() < 0.15:
-                it = guides[rng.randrange(len(guides))]
-                self._add_material(it, "无需提供其他材料")
-                self._text_entry("lookalike_guide_no_other_materials", "W-D13", plan, it,
-                                 "无需提供其他材料", negative=True)
-
-    @staticmethod
-    def _add_material(it: Item, text: str) -> None:
-        rows = dict(it.rows)
-        rows["办理材料"] = rows["办理材料"].rstrip("。") + f"；3.{text}。"
-        it.rows = list(rows.items())
-
-    def _plan_mandatory_columns(self, rng: random.Random) -> None:
-        """P1: every government portal carries the 法定主动公开内容 columns of P1_COLUMNS, with a
-        few dated items each; on the planted portals one or two of them are missing."""
-        portals = [p for p in self.plans if p.spec.kind == SiteKind.PORTAL]
-        planted = self._own_sites(rng, min(3, max(1, len(portals) // 3)), portals)
-        next_id = 2_600_000 + rng.randrange(10_000)
-        for plan in portals:
-            missing = (rng.sample(P1_COLUMNS, rng.randint(1, 2)) if plan in planted else [])
-            missing.sort(key=P1_COLUMNS.index)
-            for d in P1_COLUMNS:
-                if d in missing:
-                    continue
-                col = Col(d, d.name, _col_path(d))
-                n = max(2, round(rng.randint(3, 5) * self.scale))
-                when = self.t - timedelta(days=rng.uniform(3, 40))
-                for _ in range(n):
-                    when = when.replace(hour=rng.randint(8, 17), minute=rng.randint(0, 59),
-                                        second=0, microsecond=0)
-                    next_id += rng.randint(1, 29)
-                    it = Item(next_id, d.key, self._p1_title(plan, d.key, when, rng), when, when)
-                    it.path = f"{col.path}{when:%Y%m}/t{when:%Y%m%d}_{next_id}.html"
-                    it.source = plan.spec.unit
-                    it.paragraphs = [f"根据《中华人民共和国政府信息公开条例》，现将{it.title}"
-                                     "有关情况予以公开。",
-                                     "如有疑问，请在工作日与本机关政务公开办公室联系。"]
-                    col.items.append(it)
-                    when -= timedelta(days=rng.uniform(10, 60))
-                plan.cols[d.key] = col
-            zwgk = self.url(plan.site.host, "/zwgk/")
-            for d in missing:
-                self.entry("mandatory_column_missing", "P1", plan, zwgk, text=d.ctype,
-                           category=d.ctype, column=d.name)
-
-    def _p1_title(self, plan: SitePlan, key: str, when: datetime, rng: random.Random) -> str:
-        spec, top = plan.spec, tx.topic(rng)
-        return {
-            "xzzf": f"{spec.short}{top}领域“双随机、一公开”抽查结果",
-            "czyjs": f"{spec.unit}{when.year}年部门预算",
-            "zfcg": f"{spec.short}{top}服务采购项目成交结果",
-            "zdxm": f"{spec.short}{when.year}年重点建设项目{top}专项实施进展",
-            "yjgl": f"{spec.short}{top}突发事件应急处置情况",
-        }[key]
 
     def _message_stats(self, plan: SitePlan, col: Col) -> dict:
         """What the first mailbox list page shows about statistics (template variables)."""
@@ -970,426 +522,6 @@ class _Builder:
             "title": title, "byline": f"发布时间：{when:%Y-%m-%d %H:%M}　来源：{plan.spec.unit}",
             "paragraphs": [f"现将{col.name}栏目近期网民留言受理、办结情况公布如下。"],
             "table": table})
-
-    def _move_item(self, plan: SitePlan, it: Item, url_date: datetime) -> None:
-        """Give an item a new URL date; its attachments and images move along."""
-        col = plan.cols[it.col]
-        host = plan.site.host
-        old_dir = it.path.rsplit("/", 1)[0] + "/"
-        old_url = self.url(host, it.path)
-        it.url_date = url_date
-        it.path = f"{col.path}{url_date:%Y%m}/t{url_date:%Y%m%d}_{it.id}.html"
-        moved = {old_url: self.url(host, it.path)}
-        new_dir = it.path.rsplit("/", 1)[0] + "/"
-        for _text, href in it.attachments + [(a, s) for s, a in it.images]:
-            if href.startswith("./"):
-                page = self.pages.pop((host, old_dir + href[2:]))
-                self.pages[(host, new_dir + href[2:])] = page
-                moved[self.url(host, old_dir + href[2:])] = self.url(host, new_dir + href[2:])
-        if it.interp is not None:
-            it.interp.related = [(it.title, it.path)]
-        # entries planted on the item before it moved (text problems, attachments) move along
-        for e in self.manifest:
-            for key in ("url", "parent_url", "document_url"):
-                if e.get(key) in moved:
-                    e[key] = moved[e[key]]
-
-    def _sync_policy_dates(self, it: Item) -> None:
-        if it.info_table and it.when:
-            row = it.info_table[3]
-            it.info_table[3] = [row[0], ("发布日期", f"{it.when:%Y-%m-%d}")]
-
-    def _pick_items(self, plan: SitePlan, keys: tuple[str, ...], k: int = 1) -> list[Item]:
-        pool = [it for key in keys for it in plan.cols[key].items]
-        pool.sort(key=lambda i: i.id)
-        return plan.rng.sample(pool, min(k, len(pool)))
-
-    def _plant_links(self, many) -> None:
-        rng = self.rng
-        plans = self.plans
-        classes = ["dead_link_404", "dead_link_dns", "dead_link_attachment", "dead_link_image",
-                   "dead_link_soft404", "dead_link_redirect_loop"]
-        for cls in classes:
-            count = many(0.3, 2)
-            for k in range(count):
-                plan = plans[rng.randrange(len(plans))]
-                on_home = k == 0
-                parent = None if on_home else self._pick_items(
-                    plan, ("zwyw", "gzdt", "tzgg", "zcwj"))
-                if not on_home and not parent:
-                    on_home = True
-                self._dead_link(plan, cls, parent[0] if parent else None)
-
-    def _dead_link(self, plan: SitePlan, cls: str, parent: Item | None) -> None:
-        rng = self.rng
-        host = plan.site.host
-        base_date = parent.url_date if parent else self.t - timedelta(days=400)
-        old = base_date - timedelta(days=rng.randint(60, 900))
-        gone_id = self.doc_id()
-        text = f"{tx.topic(rng)}相关材料"
-        is_image = False
-        if cls == "dead_link_404":
-            path = f"/zwgk/tzgg/{old:%Y%m}/t{old:%Y%m%d}_{gone_id}.html"
-            href, target = path, self.url(host, path)
-            text = tx.notice_title(rng, tx.topic(rng), old.year)
-        elif cls == "dead_link_dns":
-            dead = rng.choice(DEAD_HOSTS)
-            target = href = origin(dead, 80) + f"/{old:%Y%m}/t{old:%Y%m%d}_{gone_id}.html"
-            text = "原" + rng.choice(["环保局网站", "国土资源网", "专题网站"]) + "相关信息"
-        elif cls in ("dead_link_attachment", "dead_link_image"):
-            ext = "pdf" if cls == "dead_link_attachment" else "jpg"
-            col_path = plan.cols[parent.col].path if parent else "/zwgk/tzgg/"
-            path = f"{col_path}{old:%Y%m}/{'P' if ext == 'pdf' else 'W'}0{old:%Y%m%d}" \
-                   f"{rng.randrange(10**12):012d}.{ext}"
-            href, target = path, self.url(host, path)
-            is_image = ext == "jpg"
-            text = f"{tx.topic(rng)}实施细则.pdf" if not is_image else "宣传图片"
-        elif cls == "dead_link_soft404":
-            path = f"/zwgk/zcwj/{old:%Y%m}/t{old:%Y%m%d}_{gone_id}.html"
-            href, target = path, self.url(host, path)
-            self.pages[(host, path)] = self._soft404_page(plan)
-            text = tx.notice_title(rng, tx.topic(rng), old.year)
-        else:  # redirect loop
-            a, b = f"/art/{old:%Y/%m/%d}/art_{gone_id}.html", f"/art/{old:%Y/%m/%d}/art_{gone_id}/"
-            for src, dst in ((a, b), (b, a)):
-                self.pages[(host, src)] = Page(b"", "text/html", status=302,
-                                               headers=(("Location", self.url(host, dst)),))
-            href, target = a, self.url(host, a)
-        parent_path = parent.path if parent else "/"
-        parent_url = self.url(host, parent_path)
-        if parent is None:
-            if is_image:
-                plan.home_promo.append((href, text))
-            else:
-                plan.home_links.append((text, href))
-        elif is_image:
-            parent.images.append((href, text))
-        elif cls == "dead_link_attachment":
-            parent.attachments.append((text, href))
-        else:
-            parent.links.append((text, href))
-        self.entry(cls, "W-D22", plan, target, parent_url=parent_url,
-                   on_homepage=parent is None, link_text=text)
-
-    def _soft404_page(self, plan: SitePlan) -> Page:
-        html = _env().get_template("plain.html.j2").render(
-            title="页面不存在", paragraphs=["对不起，您访问的页面不存在或已被删除！",
-                                        "请检查网址是否正确，或返回首页浏览其他内容。"],
-            links=[("返回首页", "/")])
-        return Page(html.encode("utf-8"), "text/html; charset=utf-8")
-
-    def _put(self, it: Item, para: str, sub: str, entry: dict, at: int | None = None) -> None:
-        """Insert paragraph ``para`` (which contains ``sub``) into the item body."""
-        pos = len(it.paragraphs) - (1 if it.signature or it.paragraphs[-1:] == ["特此通知。"] else 0)
-        if at is not None:
-            pos = at
-        it.paragraphs.insert(max(0, pos), para)
-        it.plants.append(Plant(para, para.index(sub), sub, entry))
-
-    def _text_entry(self, kind: str, indicator: str, plan: SitePlan, it: Item, text: str,
-                    **extra) -> dict:
-        return self.entry(kind, indicator, plan, self.url(plan.site.host, it.path), text=text,
-                          **extra)
-
-    def _plant_text(self, many, sites_for, non_portal) -> None:
-        rng = self.rng
-        news = ("zwyw", "gzdt")
-        for plan in sites_for(many(0.25, 2)):
-            for it in self._pick_items(plan, news):
-                correct, wrong, sentence = rng.choice(tx.TYPOS)
-                para = sentence.replace(correct, wrong)
-                e = self._text_entry("typo", "W-V1", plan, it, wrong, correct=correct,
-                                     severity="general")
-                self._put(it, para, wrong, e)
-        for plan in sites_for(many(0.1, 1)):
-            title, name, _ = plan.leaders[0]
-            for it in self._pick_items(plan, news):
-                bad = tx.misspell(name)
-                para = f"{title}{bad}出席会议并讲话，对做好下一阶段工作提出明确要求。"
-                e = self._text_entry("wrong_leader_name", "W-V1", plan, it, bad, correct=name,
-                                     severity="serious")
-                self._put(it, para, bad, e)
-        for plan in sites_for(many(0.1, 1)):
-            title, name, _ = plan.leaders[0]
-            wrong_title = plan.leaders[1][0]
-            for it in self._pick_items(plan, news):
-                bad = wrong_title + name
-                para = f"{bad}带队深入企业，实地督导{tx.topic(rng)}工作开展情况。"
-                e = self._text_entry("wrong_leader_title", "W-V1", plan, it, bad,
-                                     correct=title + name, severity="serious")
-                self._put(it, para, bad, e)
-        for plan in sites_for(many(0.12, 1)):
-            for it in self._pick_items(plan, ("tzgg", "zcwj")):
-                old, new = rng.choice(tx.ABOLISHED)
-                para = f"根据{old}有关工作要求，各单位要按照职责分工，切实抓好贯彻落实。"
-                e = self._text_entry("abolished_institution", "W-V1", plan, it, old,
-                                     correct=new, severity="serious")
-                self._put(it, para, old, e, at=1)
-        # personal data: IDs in 人事 pages, mobiles in notices, and look-alikes
-        for plan in sites_for(many(0.1, 1)):
-            for it in self._pick_items(plan, ("rsxx",)):
-                pid = personal_id(rng, valid=True)
-                person = tx.person_name(rng)
-                para = f"拟聘用人员：{person}，女，身份证号码：{pid}，大学本科学历。"
-                e = self._text_entry("personal_id", "W-V1", plan, it, pid)
-                self._put(it, para, pid, e, at=1)
-                bad = personal_id(rng, valid=False)
-                para = f"拟聘用人员：{tx.person_name(rng)}，男，准考证号：{bad}，硕士研究生学历。"
-                e = self._text_entry("lookalike_bad_checksum_id", "W-V1", plan, it, bad,
-                                     negative=True)
-                self._put(it, para, bad, e, at=2)
-                masked = pid[:4] + "*" * 10 + pid[-4:]
-                para = f"拟聘用人员：{person}（身份证号{masked}）已通过体检和考察。"
-                e = self._text_entry("lookalike_masked_id", "W-V1", plan, it, masked,
-                                     negative=True)
-                self._put(it, para, masked, e, at=3)
-        for plan in sites_for(many(0.1, 1)):
-            for it in self._pick_items(plan, ("tzgg",)):
-                mobile = mobile_number(rng)
-                # A leak as GI-P001 defines it: a private person's mobile beside their
-                # personal data (a notice's 联系人/联系电话 is a work contact, published on purpose).
-                para = (f"城乡低保新增对象公示：户主{tx.person_name(rng)}，性别男，家庭人口"
-                        f"{rng.randint(2, 5)}人，手机号码：{mobile}。")
-                e = self._text_entry("mobile_number", "W-V1", plan, it, mobile)
-                self._put(it, para, mobile, e)
-                masked = mobile[:3] + "****" + mobile[-4:]
-                para = f"中奖用户：{tx.masked_person(rng)}，手机号{masked}，请于5个工作日内领取。"
-                e = self._text_entry("lookalike_masked_mobile", "W-V1", plan, it, masked,
-                                     negative=True)
-                self._put(it, para, masked, e)
-                land = f"0550-{rng.randint(3000000, 3999999)}"
-                para = f"咨询电话：{land}（工作日8:30—17:30）。"
-                e = self._text_entry("lookalike_landline", "W-V1", plan, it, land,
-                                     negative=True)
-                self._put(it, para, land, e)
-                num = f"示政办〔2022〕{rng.randint(100, 199)}号"
-                para = f"请各单位按照{num}文件要求，于6月30日前报送工作总结。"
-                e = self._text_entry("lookalike_doc_number", "W-V1", plan, it, num,
-                                     negative=True)
-                self._put(it, para, num, e, at=1)
-        # personal data inside attachments
-        for plan in sites_for(many(0.06, 1)):
-            for it in self._pick_items(plan, ("rsxx",)):
-                pid = personal_id(rng, valid=True)
-                rows = [["序号", "姓名", "性别", "身份证号码", "岗位"],
-                        ["1", tx.person_name(rng), "男", pid, "综合管理岗"]]
-                path = self._attach(plan, it, "xlsx", "拟聘用人员名单", rows)
-                self.entry("personal_id_in_attachment", "W-V1", plan,
-                           self.url(plan.site.host, path),
-                           parent_url=self.url(plan.site.host, it.path), text=pid,
-                           location="Sheet1!D2", attachment_type="xlsx")
-        for plan in sites_for(many(0.06, 1)):
-            for it in self._pick_items(plan, ("tzgg",)):
-                mobile = mobile_number(rng)
-                lines = ["高龄津贴发放对象公示", "以下人员经审核符合条件，现予公示。",
-                         f"申请人：{tx.person_name(rng)}，性别：女，手机号码：{mobile}"]
-                ext = rng.choice(["docx", "pdf"])
-                path = self._attach(plan, it, ext, "发放对象公示", None, lines)
-                self.entry("mobile_in_attachment", "W-V1", plan, self.url(plan.site.host, path),
-                           parent_url=self.url(plan.site.host, it.path), text=mobile,
-                           location="paragraph 3" if ext == "docx" else "page 1",
-                           attachment_type=ext)
-        # 文号 with wrong brackets, pubdate moved, 解读 linkage
-        variants = [("[", "]"), ("(", ")"), ("〔 ", " 〕")]
-        for k, plan in enumerate(sites_for(many(0.1, 3))):
-            for it in self._pick_items(plan, ("zcwj",)):
-                row = it.info_table[2]
-                good = row[1][1]
-                lo, hi = variants[k % 3]
-                bad = good.replace("〔", lo).replace("〕", hi)
-                it.info_table[2] = [row[0], ("文号", bad)]
-                e = self._text_entry("doc_number_format", "P7", plan, it, bad, correct=good)
-                cell = f"<th>文号</th><td>{bad}</td>"
-                it.plants.append(Plant(cell, cell.index(bad), bad, e))
-        pool = [p for p in non_portal if p is not self.homepage_stale_plan] or non_portal
-        for plan in sites_for(many(0.06, 1), pool):
-            docs = [i for i in plan.cols["zcwj"].ordered() if i.when and
-                    i.when > self.t - timedelta(days=150)]
-            if not docs:
-                continue
-            it = docs[-1]
-            original = it.when
-            assert original is not None
-            if (self.t - original).days < 90:  # make it a clear move: written long ago
-                original = original - timedelta(days=120)
-                self._move_item(plan, it, original)
-                row = it.info_table[3]
-                it.info_table[3] = [("成文日期", f"{original - timedelta(days=5):%Y-%m-%d}"),
-                                    row[1]]
-            it.when = (self.t - timedelta(days=rng.uniform(2, 10))).replace(second=0,
-                                                                           microsecond=0)
-            self._sync_policy_dates(it)
-            shown = f"{it.when:%Y-%m-%d}"
-            e = self._text_entry("pubdate_moved", "W-V1", plan, it, shown,
-                                 original=f"{original:%Y-%m-%d}")
-            cell = f"<th>发布日期</th><td>{shown}</td>"
-            it.plants.append(Plant(cell, cell.index(shown), shown, e))
-        for plan in sites_for(many(0.12, 2)):
-            docs = [i for i in plan.cols["zcwj"].items if i.interp]
-            if len(docs) < 2:
-                continue
-            doc = docs[rng.randrange(len(docs))]
-            zc = plan.cols["zcjd"]
-            zc.items.remove(doc.interp)
-            doc.interp = None
-            doc.related = []
-            self.entry("policy_without_interpretation", "W-D7", plan,
-                       self.url(plan.site.host, doc.path), title=doc.title)
-        for plan in sites_for(many(0.12, 2)):
-            docs = [i for i in plan.cols["zcwj"].items if i.interp and i.related]
-            if not docs:
-                continue
-            doc = docs[rng.randrange(len(docs))]
-            doc.related = []
-            self.entry("interpretation_oneway_link", "W-D8", plan,
-                       self.url(plan.site.host, doc.interp.path),
-                       document_url=self.url(plan.site.host, doc.path),
-                       missing="document_to_interpretation")
-        # messages
-        for plan in sites_for(many(0.08, 1)):
-            older = plan.cols["zxzx"].ordered()[1:]
-            for it in plan.rng.sample(older, min(1, len(older))):
-                when = self.t - timedelta(days=rng.uniform(100, 160))
-                it.when = when.replace(second=0, microsecond=0)
-                it.status = "办理中"
-                rows = dict(it.rows)
-                rows["留言时间"] = f"{it.when:%Y-%m-%d %H:%M}"
-                rows["答复单位"] = rows["答复时间"] = rows["答复内容"] = ""
-                it.rows = list(rows.items())
-                self._text_entry("message_unanswered", "W-V5", plan, it, "",
-                                 asked=it.when.isoformat())
-        for plan in sites_for(many(0.08, 1)):
-            for it in self._pick_items(plan, ("zxzx",)):
-                bad = "请关注“示例同城生活”微信公众号或在百度搜索了解"
-                rows = dict(it.rows)
-                rows["答复内容"] = f"您好！您咨询的问题不属于我单位职责范围，{bad}。感谢您的关注！"
-                it.rows = list(rows.items())
-                e = self._text_entry("reply_commercial_redirect", "W-D19", plan, it, bad)
-                it.plants.append(Plant(rows["答复内容"], rows["答复内容"].index(bad), bad, e))
-        for plan in sites_for(many(0.06, 1)):
-            for it in self._pick_items(plan, ("zxzx",)):
-                if it.status != "已答复":
-                    continue
-                it.rows = [(k, v) for k, v in it.rows if k != "答复时间"]
-                self._text_entry("message_missing_fields", "W-D18", plan, it, "",
-                                 missing=["答复时间"])
-        for plan in sites_for(many(0.08, 1)):
-            for it in self._pick_items(plan, ("bszn",)):
-                missing = rng.sample(self.GUIDE_ELEMENTS[1:], 4)
-                missing.sort(key=self.GUIDE_ELEMENTS.index)
-                it.rows = [(k, v) for k, v in it.rows if k not in missing]
-                self._text_entry("guide_missing_elements", "W-V6", plan, it, "", missing=missing)
-        # undated items (never the newest of a column, so freshness stays as planned)
-        for plan in sites_for(many(0.1, 1)):
-            for it in self._pick_items(plan, ("zwyw", "tzgg")):
-                col = plan.cols[it.col]
-                if col.ordered()[0] is it or it.plants:
-                    continue
-                it.when = None
-                self._text_entry("undated_item", "W-V4", plan, it, "")
-        # annual report missing: drop the 2021 report
-        for plan in sites_for(many(0.06, 1), non_portal):
-            col = plan.cols["ndbg"]
-            latest = max(col.items, key=lambda i: i.url_date)
-            col.items.remove(latest)
-            self.entry("annual_report_missing", "P5", plan, self.url(plan.site.host, col.path),
-                       year=2021)
-
-    def _plant_site_level(self, non_portal) -> None:
-        plans = self.plans
-        n = len(plans)
-
-        def at(i: int) -> SitePlan:
-            return plans[i] if n > 1 else plans[0]
-
-        items = [["icp", "police"], ["sitecode", "conac"]]
-        for i, missing in zip(self.footer_sites, items, strict=True):
-            plan = at(i)
-            plan.footer_missing += tuple(missing)
-            for item in missing:
-                self.entry("footer_missing_item", "W-D21", plan, plan.site.homepage,
-                           item=FOOTER_ITEMS[item], scope="site")
-        plan = at(self.jiucuo_site)
-        plan.footer_missing += ("jiucuo",)
-        self.entry("jiucuo_missing", "W-D23", plan, plan.site.homepage, scope="site")
-        plan = at(self.no_meta_site)
-        plan.no_meta = True
-        self.entry("meta_tags_missing", "W-D27", plan, plan.site.homepage, scope="site",
-                   missing=list(META_ALL))
-        # a few pages elsewhere lack their column or content tags
-        rng = self.rng
-        for plan in plans:
-            if plan.no_meta:
-                continue
-            for key in ("zwyw", "tzgg"):
-                col = plan.cols[key]
-                for it in sorted(col.items, key=lambda i: i.id):
-                    if rng.random() < 0.03:
-                        it.drop_meta = META_CONTENT
-                        self.entry("meta_tags_missing", "W-D27", plan,
-                                   self.url(plan.site.host, it.path), scope="page",
-                                   missing=list(META_CONTENT))
-            if rng.random() < 0.15:
-                col = plan.cols["gzdt"]
-                if col.items:
-                    col.drop_meta = META_COLUMN
-                    self.entry("meta_tags_missing", "W-D27", plan,
-                               self.url(plan.site.host, col.path), scope="page",
-                               missing=list(META_COLUMN))
-        plan = at(self.spam_site)
-        plan.spam = True
-        self.entry("hidden_spam_links", "W-V1", plan, plan.site.homepage, text="")
-        self._plant_transport()
-        for plan in plans:
-            if plan.charset_mode == "wrong":
-                self.entry("charset_wrong", "W-D28", plan, plan.site.homepage, scope="site",
-                           declared="utf-8", actual="gbk")
-            if plan.spec.slug in NONCOMPLIANT_DOMAIN:
-                self.entry("domain_noncompliant", "W-D20", plan, plan.site.homepage,
-                           host=plan.site.host)
-        if self.faults:
-            plan = at(self.flaky_site)
-            every = 6
-            self.flaky[(plan.site.host, "/")] = every
-            self.entry("availability_flaky", "W-V2", plan, plan.site.homepage,
-                       failure_share=round(1 / every, 4), status=503)
-            plan = at(self.slow_site)
-            self.slow_hosts[plan.site.host] = (0.3, 0.8)
-            self.entry("slow_site", None, plan, plan.site.homepage, delay_s=[0.3, 0.8])
-            plan = at(self.trap_site)
-            plan.trap = True
-            self.trap_hosts[plan.site.host] = plan
-            self.entry("crawler_trap", None, plan, self.url(plan.site.host, TRAP_PATH + "?date="),
-                       url_prefix=self.url(plan.site.host, TRAP_PATH + "?date="),
-                       parent_url=plan.site.homepage)
-
-    def _plant_transport(self) -> None:
-        """G13 entries of a TLS network: the planted sites, and every healthy HTTPS site as a
-        look-alike (no G13 finding may be reported; IPv6 has its own look-alikes)."""
-        if self.https_port is None:
-            return
-        from govinspect.demo.tls import EXPIRED_DAYS_AGO, OTHER_HOSTS
-
-        planted = dict(self.transport_sites)
-        for i, plan in enumerate(self.plans):
-            mode = planted.get(i, "ok")
-            t = self.transport[plan.site.host]
-            home = plan.site.homepage
-            if mode == "http_only":
-                self.entry("http_only", "G13", plan, home, scope="site")
-            elif mode in ("cert_expired", "cert_hostname_mismatch"):
-                extra = {"expired_days": EXPIRED_DAYS_AGO} if t.cert == "expired" else \
-                    {"cert_names": list(OTHER_HOSTS)}
-                self.entry(mode, "G13", plan, home, scope="site", **extra)
-            if mode != "http_only" and not t.redirect:
-                # also the broken-certificate sites: HTTPS offered on the side, not enforced
-                self.entry("no_https_redirect", "G13", plan, home, scope="site",
-                           http_status=200)
-            if mode == "no_hsts":
-                self.entry("no_hsts", "G13", plan, home, scope="site")
-            if mode in ("ok", "ok_renewing"):
-                self.entry("lookalike_https_ok", "G13", plan, home, scope="site",
-                           cert_days=t.cert_days, negative=True)
 
     # -- rendering ----------------------------------------------------------------------
     def _footer(self, plan: SitePlan) -> dict:
@@ -1451,7 +583,7 @@ class _Builder:
                       "wrong": "text/html; charset=utf-8"}[mode]
         else:
             declared, header = "utf-8", "text/html; charset=utf-8"
-        html = _env().get_template(template).render(
+        html = env().get_template(template).render(
             site=site, sections=self._sections(plan), footer=self._footer(plan),
             charset_meta=declared, search=srch.form_context(plan), **ctx)
         if plants:
@@ -1512,7 +644,6 @@ class _Builder:
         self.pages[(host, path + "index.html")] = self.pages[(host, path)]
 
     def _render_home(self, plan: SitePlan) -> None:
-        site = plan.site
         c = plan.cols
         blocks = [self._block(c["zwyw"], 8), self._block(c["gzdt"], 6),
                   self._block(c["tzgg"], 6), self._block(c["zcwj"], 6)]
@@ -1537,24 +668,12 @@ class _Builder:
             special.append(("活动日历", TRAP_PATH + f"?date={self.t:%Y-%m}"))
         if special:
             groups.insert(0, {"name": "专题专栏", "links": special})
-        spam = []
-        if plan.spam:
-            spam = [(w, origin(h, self.port) + "/") for w, h in
-                    zip(("永利娱乐", "体育投注", "真人娱乐"), SPAM_HOSTS, strict=True)]
+        spam = spam_links(self) if plan.spam else []  # kinds.spam locates them afterwards
         ctx = {"page_title": "", "metas": self._metas(plan, None, None, "首页"), "crumbs": [],
                "blocks": blocks, "columns": list(plan.cols.values()), "link_groups": groups,
                "spam": spam, "promo": plan.home_promo,
                "decoy_forms": bool(plan.search and plan.search.decoys)}
         self._emit(plan, "/", "home.html.j2", ctx)
-        if plan.spam:
-            entry = next(e for e in self.manifest
-                         if e["kind"] == "hidden_spam_links" and e["site"] == site.code)
-            html = self.pages[(site.host, "/")].text()
-            start = html.index('<div style="display:none')
-            end = html.index("</div>", start) + len("</div>")
-            entry["text"] = html[start:end]
-            entry["span"] = {"start": start, "end": end}
-            entry["links"] = [u for _, u in spam]
 
     def _render_column(self, plan: SitePlan, col: Col) -> None:
         d = col.d
@@ -1649,13 +768,13 @@ class _Builder:
 
     # -- externals, traps ----------------------------------------------------------------
     def _render_externals(self) -> None:
-        env = _env()
+        jenv = env()
         for host, name in EXTERNAL_SITES:
-            html = env.get_template("plain.html.j2").render(
+            html = jenv.get_template("plain.html.j2").render(
                 title=name, paragraphs=[f"欢迎访问{name}。"], links=[])
             self.pages[(host, "/")] = Page(html.encode("utf-8"))
         for host in SPAM_HOSTS:
-            html = env.get_template("plain.html.j2").render(
+            html = jenv.get_template("plain.html.j2").render(
                 title="娱乐城", paragraphs=["注册即送彩金"], links=[])
             self.pages[(host, "/")] = Page(html.encode("utf-8"))
 
@@ -1693,42 +812,9 @@ def _chain(first, second):
     return lambda path, query: first(path, query) or second(path, query)
 
 
-TRAP_PATH = "/hdjl/hdrl/"
-MESSAGE_STATS_PAGE = "lytj.html"  # in the mailbox column's folder
-GUIDE_ARTICLES = ("第十二条", "第二十九条", "第三十条", "第三十四条", "第十六条", "第二十二条")
-VAGUE_MATERIALS = ("根据有关法律法规规定应提交的其他材料", "其他相关材料", "有关部门要求提供的其他材料")
-META_CONTENT = ("ArticleTitle", "PubDate", "ContentSource")
-META_COLUMN = ("ColumnName", "ColumnType")
-META_ALL = ("SiteName", "SiteDomain", "SiteIDCode", "ColumnName", "ColumnType",
-            "ArticleTitle", "PubDate", "ContentSource")
-FOOTER_ITEMS = {"icp": "ICP备案编号", "police": "公安机关备案标识", "sitecode": "网站标识码",
-                "conac": "党政机关网站标识", "sponsor": "网站主办单位", "contact": "联系方式"}
 _EMPTY_ARTICLE = {"byline": None, "info_table": [], "images": [], "table": [],
                   "signature": None, "attachments": [], "related": [], "related_label": "",
                   "links": []}
-
-_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-_ID_CHECK = "10X98765432"
-
-
-def id_check_char(first17: str) -> str:
-    """GB 11643 check character of a 18-digit 居民身份证号码."""
-    return _ID_CHECK[sum(int(c) * w for c, w in zip(first17, _ID_WEIGHTS, strict=True)) % 11]
-
-
-def personal_id(rng: random.Random, valid: bool = True) -> str:
-    region = rng.choice(["341102", "341103", "341122", "341124", "341125", "341126", "341181"])
-    born = datetime(1965, 1, 1) + timedelta(days=rng.randrange(365 * 35))
-    first = f"{region}{born:%Y%m%d}{rng.randrange(1000):03d}"
-    check = id_check_char(first)
-    if not valid:
-        check = _ID_CHECK[(_ID_CHECK.index(check) + rng.randint(1, 10)) % 11]
-    return first + check
-
-
-def mobile_number(rng: random.Random) -> str:
-    return rng.choice(["139", "138", "137", "136", "158", "187", "151", "133"]) + \
-        f"{rng.randrange(10**8):08d}"
 
 
 def build_network(seed: int = 20220630, sites: int | None = None, scale: float = 1.0,

@@ -76,9 +76,9 @@ class SiteSearch:
     cutoff: datetime | None = None  # lagging: newest item date the index holds
 
 
-def plant_search(b: _Builder) -> None:
-    """Give every site its search and plant the search problems (own random stream)."""
-    rng = random.Random(f"{b.seed}:search")
+def plant_search(b: _Builder, rng: random.Random) -> None:
+    """Give every site its search and plant the search problems (``rng``: the plugin's own
+    stream, ``Random(f"{seed}:search")``; demo.kinds.search)."""
     for i, plan in enumerate(b.plans):
         plan.search = SiteSearch(PORTAL_FORM if i == 0 else rng.randrange(len(SEARCH_FORMS)))
     pool = list(b.plans[1:]) or list(b.plans)
