@@ -33,6 +33,20 @@ def test_icp_variants(written, page):
     assert icp is not None and icp.startswith(written.split("备案号：")[-1][:6])
 
 
+@pytest.mark.parametrize(("written", "page"), [
+    ("京公网安备:11010202007633", "mx-jrbjxch"),
+    ("鄂公网安备 42010202000465号", "mx-zxwwuhan"),
+    ("京公网安备11010602060030号", "mx-hjhbjft"),
+])
+def test_police_filing_variants(written, page):
+    psb = _footer(f"版权所有：某市人民政府 {written}").psb
+    assert psb is not None and psb.replace(" ", "").endswith(written[-6:].replace(" ", ""))
+
+
+def test_police_filing_needs_digits():
+    assert _footer("版权所有：某市人民政府 京公网安备：待办理").psb is None
+
+
 def test_icp_needs_digits():
     assert _footer("版权所有：某市人民政府 京ICP备案中").icp is None
 

@@ -116,3 +116,53 @@ def test_css_rules_parser_skips_media_blocks_and_comments():
            " .c { color:red } /* unclosed")
     assert [(s.strip(), b.strip()) for s, b in css_rules(css)] == [
         (".a", "display:none"), (".c", "color:red")]
+
+
+# --- real markup (issue 15) ---------------------------------------------------------------
+
+_MEDIA = (("http://www.people.com.cn/", "人民网"), ("http://www.gmw.cn/", "光明网"),
+          ("http://www.ce.cn/", "中国经济网"), ("http://www.cyol.net/", "中国青年报 中青在线"),
+          ("http://gb.cri.cn/", "中国国际广播电台 国际在线"), ("http://www.cntv.cn/", "央视国际"),
+          ("http://www.qianlong.com/", "千龙网"), ("http://www.bjd.com.cn/", "京报网"))
+
+
+def test_dropdown_of_news_sites_is_a_menu_even_where_a_name_is_not_recognised():
+    # a district portal's 新闻网站 dropdown: 央视国际 does not read as a medium's name, but the
+    # block is a menu of related sites
+    items = "".join(f'<li><a href="{h}" target="_blank" title="{n}">{n}</a></li>' for h, n in _MEDIA)
+    injected = f'<ul class="dropdown-menu" style="display: none;">{items}</ul>'
+    assert check_dark_links(PAGE.format(injected=injected), url="http://www.xx.gov.cn/") == []
+
+
+def test_a_block_of_commercial_links_is_no_menu():
+    items = "".join(f'<a href="http://shop{i}.example/">特价商品{i}</a>' for i in range(6))
+    items += '<a href="http://www.people.com.cn/">人民网</a>'
+    injected = f'<div style="display:none">{items}</div>'
+    [f] = check_dark_links(PAGE.format(injected=injected), url="http://www.xx.gov.cn/")
+    assert len(f.details["hosts"]) == 6
+
+
+def test_spam_words_in_a_menu_are_still_reported():
+    items = "".join(f'<li><a href="{h}">{n}</a></li>' for h, n in _MEDIA)
+    items += '<li><a href="http://bet.example/">澳门威尼斯人</a></li>'
+    injected = f'<ul class="dropdown-menu" style="display:none">{items}</ul>'
+    [f] = check_dark_links(PAGE.format(injected=injected), url="http://www.xx.gov.cn/")
+    assert f.confidence == Confidence.CERTAIN and f.details["words"]
+
+
+def test_block_shown_on_phones_by_a_media_rule_is_responsive_layout():
+    # a provincial portal: .main-mtop {display:none}, @media (max-width:768px) shows it
+    html = PAGE.format(injected=(
+        '<style>.main-mtop { display: none; } @media screen and (max-width: 768px) {'
+        ' .main-mtop { display: block; } }</style><div class="main-mtop">'
+        '<a href="https://znwd.example.cn/ghwd/index.html">智能问答</a></div>'))
+    assert check_dark_links(html, url="http://www.xx.gov.cn/") == []
+    hidden_everywhere = html.replace("display: block", "display: none")
+    assert len(check_dark_links(hidden_everywhere, url="http://www.xx.gov.cn/")) == 1
+
+
+def test_font_size_in_rem_is_not_a_zero_size():
+    injected = ('<a href="https://znwd.example.cn/" style="font-size:1rem;float:right">智能问答</a>'
+                '<div style="font-size:0.05em"><a href="http://seo.example/">点击</a></div>')
+    [f] = check_dark_links(PAGE.format(injected=injected), url="http://www.xx.gov.cn/")
+    assert f.details["hosts"] == ["seo.example"]

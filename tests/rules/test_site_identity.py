@@ -71,6 +71,9 @@ def test_footer_item_missing_is_one_finding_per_item(demo, ctx):
     assert sorted(f.details["footer_item"] for f in found) == ["ICP备案编号", "公安机关备案标识"]
     assert {f.evidence.url for f in found} == {ref.homepage}
     assert all(f.item == "missing_item" for f in found)
+    # each missing item is its own finding: distinct fingerprints (a shared one would let the
+    # store keep only the first)
+    assert len({f.fingerprint for f in found}) == 2
 
 
 def test_jiucuo_missing_on_homepage_and_others(demo, ctx):

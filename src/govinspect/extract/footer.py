@@ -15,7 +15,8 @@ SITE_ID_RE = re.compile(r"(?:网站标识码|标识码)\s*[:：]?\s*((?:bm)?\d{8
 # "鄂ICP备05009168" (no 号), "蒙ICP备 05006530", "鄂ICP备19031037-2号"
 ICP_RE = re.compile(r"[\u4e00-\u9fff]\s*ICP\s*备\s*[:：]?\s*\d(?:[\d ]{2,14}\d)?"
                     r"(?:\s*号)?(?:\s*-\s*\d{1,3}(?:\s*号)?)?", re.I)
-PSB_RE = re.compile(r"[\u4e00-\u9fff]\s*公\s*网\s*安\s*备\s*[\d\s]{6,20}号?")
+# "京公网安备11010602060030号", "鄂公网安备 42010202000465号", "京公网安备:11010202007633"
+PSB_RE = re.compile(r"[\u4e00-\u9fff]\s*公\s*网\s*安\s*备\s*(?:[:：]\s*)?\d[\d\s]{5,19}号?")
 PSB_ALT_RE = re.compile(r"公安(?:机关)?备案(?:号|编号)?\s*[:：]\s*[\d\-]{6,24}")
 # "主办单位：X", "主 办：X"; a bare "主办 X" is read the other way ("X主办 Y承办": X is it)
 SPONSOR_RE = re.compile(r"(?:(?:主办单位|主办方|网站主办)\s*[:：]?|主\s*办\s*[:：])\s*"

@@ -115,8 +115,11 @@ _PX = re.compile(r"(-?\d{1,12}(?:\.\d{1,12})?)\s{0,8}(px|pt|em|rem)?")
 
 
 def _px(value: str) -> float | None:
+    """The length in px (em and rem at the browser's default 16 px), or None."""
     m = _PX.fullmatch(value.strip()[:64])
-    return float(m.group(1)) if m else None
+    if not m:
+        return None
+    return float(m.group(1)) * (16.0 if m.group(2) in ("em", "rem") else 1.0)
 
 
 def hidden_reason(decls: dict[str, str]) -> str | None:
@@ -189,11 +192,48 @@ _BRACE = re.compile(r"[{}]")
 _SIMPLE_SELECTOR = re.compile(r"[a-z0-9]{0,20}([.#][\w-]{1,200})", re.I)
 
 
+def _media_shown(css: str) -> set[str]:
+    """``.class`` / ``#id`` selectors that an @media block shows (display other than none): a
+    block hidden on wide screens and shown on phones is responsive layout, which readers of
+    the mobile page see, not a hidden block."""
+    shown: set[str] = set()
+    if "@media" not in css:
+        return shown
+    css = _strip_comments(css)
+    pos = 0
+    while True:
+        at = css.find("@media", pos)
+        if at < 0:
+            return shown
+        open_ = css.find("{", at)
+        if open_ < 0:
+            return shown
+        depth, i = 1, open_ + 1
+        while depth and i < len(css):
+            m = _BRACE.search(css, i)
+            if m is None:
+                i = len(css)
+                break
+            depth += 1 if m.group() == "{" else -1
+            i = m.end()
+        for selectors, body in css_rules(css[open_ + 1:i - 1]):
+            display = _decls(body).get("display")
+            if display and display != "none":
+                for sel in selectors.split(","):
+                    m = _SIMPLE_SELECTOR.fullmatch(sel.strip())
+                    if m:
+                        shown.add(m.group(1))
+        pos = i
+
+
 def _stylesheet_hidden(root) -> dict[str, str]:
-    """``.class`` / ``#id`` selectors of <style> blocks that hide their element."""
+    """``.class`` / ``#id`` selectors of <style> blocks that hide their element (not those an
+    @media block shows again: responsive layout)."""
     hidden: dict[str, str] = {}
+    shown: set[str] = set()
     for style in root.iter("style"):
-        for selectors, body in css_rules(style.text or ""):
+        css = style.text or ""
+        for selectors, body in css_rules(css):
             reason = hidden_reason(_decls(body))
             if not reason:
                 continue
@@ -201,6 +241,10 @@ def _stylesheet_hidden(root) -> dict[str, str]:
                 m = _SIMPLE_SELECTOR.fullmatch(sel.strip())
                 if m:
                     hidden[m.group(1)] = reason
+        if hidden:
+            shown |= _media_shown(css)
+    for sel in shown:
+        hidden.pop(sel, None)
     return hidden
 
 
@@ -251,7 +295,7 @@ OFFICIAL_PATH = re.compile(r"jiucuo|zfwzgl|conac|wza|wzaweb|ipv6best|govjiucuo",
 # destination; dark links carry commercial or spam anchors ("澳门威尼斯人", "代开发票").
 INSTITUTION_NAME = re.compile(
     r"(?:政府|人大|政协|委员会|委|部|厅|局|办|院|所|中心|协会|学会|联合会|联|会|署|馆|台|社|报|"
-    r"网|窗|站|门户|平台|集团|大学|学院|银行|法院|检察院|纪委|监委|党校|总工会|团委|妇联|"
+    r"网|在线|窗|站|门户|平台|集团|大学|学院|银行|法院|检察院|纪委|监委|党校|总工会|团委|妇联|"
     r"研究院|科学院|工程院|档案|图书馆|博物馆|广播电视|电视台|日报|晚报|新闻|政务|服务)"
     r"(?:网站|官网|首页|门户)?$")
 
@@ -295,11 +339,28 @@ def _outbound(href: str, page_url: str, site_hosts: tuple[str, ...]) -> str | No
 
 def _navigation_link(a, reason: str) -> bool:
     """A link a reader sees or that names an institution: an image link in a block hidden only
-    by font-size (images stay visible), or a link whose visible name is an institution."""
+    by font-size (images stay visible), or a link whose visible name (or title) is an
+    institution or a medium (人民网, 中国青年报 中青在线)."""
     text = _SPACES.sub("", a.text_content() or "")[:60]
     if reason.startswith("字号") and not text and next(a.iter("img"), None) is not None:
         return True
-    return bool(text) and bool(INSTITUTION_NAME.search(text))
+    title = _SPACES.sub("", a.get("title") or "")[:60]
+    return any(bool(name) and bool(INSTITUTION_NAME.search(name)) for name in (text, title))
+
+
+# A hidden block whose links are mostly navigation (a dropdown of related sites, a tab panel
+# of 友情链接) is a menu: its other links (央视国际) are the same kind of entry. Dark links come
+# as blocks of their own, with commercial anchors; spam words are reported in any block.
+MENU_MIN_LINKS = 5
+MENU_SHARE = 0.75
+
+
+def _menu(anchors: list, reason: str, url: str, site_hosts: tuple[str, ...]) -> bool:
+    if len(anchors) < MENU_MIN_LINKS:
+        return False
+    plain = sum(1 for a in anchors if _navigation_link(a, reason)
+                or _outbound(a.get("href") or "", url, site_hosts) is None)
+    return plain >= MENU_SHARE * len(anchors)
 
 
 # What _element_hidden can find: an inline style, the hidden attribute, a marquee, a coloured
@@ -348,8 +409,9 @@ def check_dark_links(html: str | bytes, *, url: str = "", subject: str = "",
             continue
         if reported and any(a in reported for a in el.iterancestors()):
             continue
-        links = [(a.get("href") or "") for a in el.iter("a")
-                 if not _navigation_link(a, reason)]
+        anchors = list(el.iter("a"))
+        links = [] if _menu(anchors, reason, url, site_hosts) else [
+            (a.get("href") or "") for a in anchors if not _navigation_link(a, reason)]
         foreign = sorted({h for h in (_outbound(x, url, site_hosts) for x in links) if h})
         words = _spam_words(el.text_content() or "", lex)
         if not foreign and not words:
@@ -407,8 +469,10 @@ HIDDEN = register(Rule(
     "同色、极小的 marquee 等，含样式表中按 class/id 隐藏的）；其中含有指向非政府网站的外部链接"
     "或赌博、色情、私服等有害关键词的，报暗链。暗链是指向无关（赌博、色情、广告、商业）目的地的"
     "隐藏链接：政府、事业单位、院校网站之间的链接，党政机关网站标识、“我为政府网站找错”入口、"
-    "备案和举报标识、无障碍服务等官方区块，以及链接文字为机构或媒体名称的下拉菜单、选项卡等导航"
-    "均不报；只隐藏文字间距（字号为0）的图片链接读者看得见，不报。"
+    "备案和举报标识、无障碍服务等官方区块，以及链接文字（或 title）为机构或媒体名称的下拉菜单、"
+    "选项卡等导航（五个以上链接中四分之三是这类导航的区块整体按导航看待）均不报；只隐藏文字间距"
+    "（字号为0）的图片链接读者看得见，不报；样式表隐藏、但 @media 规则在手机屏幕上显示的区块是"
+    "响应式布局，不报。"
     "本规则看不到：脚本运行后才显示或隐藏的状态（按页面源代码判断）、外部样式表中的隐藏规则、"
     "链接文字伪装成机构名称的商业链接（其中含有害关键词的仍报）。",
     why="暗链是网站被入侵、被植入黑帽SEO内容的典型表现，等同于发布或链接色情、赌博等有害内容，"

@@ -11,7 +11,7 @@ from __future__ import annotations
 import random
 from urllib.parse import urlsplit
 
-from govinspect.core.types import Evidence, Finding, SiteKind
+from govinspect.core.types import Evidence, Finding, SiteKind, Span
 from govinspect.extract import PageFacts
 from govinspect.rules.base import Rule, register
 from govinspect.rules.site_columns import _ARTICLE_RE, _column_key, _is_homepage, column_tree
@@ -82,7 +82,11 @@ def footer_items(data, ctx) -> list[Finding]:
         out.append(Finding(
             rule_id=FOOTER.id, indicator_id="W-D21", subject=site.code,
             message=f"页面底部缺少{name}（{where}）",
-            evidence=Evidence(url=site.homepage if len(lacking) == len(pages) else lacking[0]),
+            # the item's name is the evidence: each missing item has its own fingerprint (one
+            # per item, not one per page, or the second missing item would be dropped as a
+            # duplicate of the first)
+            evidence=Evidence(url=site.homepage if len(lacking) == len(pages) else lacking[0],
+                              context=name, span=Span(0, len(name))),
             item="missing_item",
             details={"footer_item": name, "pages_missing": len(lacking),
                      "pages_checked": len(pages), "examples": lacking[:LISTED_PAGES]}))
