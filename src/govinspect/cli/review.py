@@ -154,6 +154,25 @@ def account(code, round_name, last_post, interaction, menus, notes, by) -> None:
 
 
 @review.command()
+@click.argument("file", required=False, type=click.Path(exists=True, path_type=Path))
+@click.option("--round", "round_name", required=True, help="检查轮次名称")
+@click.option("--text", default=None, help="直接给出文字（代替文件）；空字符串表示清除")
+def openness(file: Path | None, round_name: str, text: str | None) -> None:
+    """录入本轮政务公开检查情况（通报“一、（三）政务公开”一段的文字，UTF-8 文本文件或 --text）。"""
+    django_setup()
+    from govinspect.web.rounds import round_settings
+
+    if (file is None) == (text is None):
+        raise click.UsageError("请给出一个文本文件，或用 --text 给出文字")
+    value = text if text is not None else file.read_text(encoding="utf-8")
+    # one paragraph of the 通报 per non-empty line
+    value = "\n".join(line.strip() for line in value.splitlines() if line.strip())
+    round_settings.update(_round(round_name), openness=value)
+    click.echo(f"已录入 {round_name} 的政务公开检查情况（{len(value)} 字）" if value
+               else f"已清除 {round_name} 的政务公开检查情况")
+
+
+@review.command()
 @click.argument("figures", nargs=-1, required=True, metavar="数据项=数值...")
 @click.option("--round", "round_name", required=True, help="本轮名称（填写的是其上一轮的数据）")
 def previous(figures: tuple[str, ...], round_name: str) -> None:

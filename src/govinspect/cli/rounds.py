@@ -31,18 +31,55 @@ def round_() -> None:
 @click.option("--set", "indicator_set", default="national-2019", show_default=True,
               help="指标体系")
 @click.option("--site", "site_codes", multiple=True, help="只检查这些网站（网站标识码，可多次）")
-def create(name: str, reference_time: str, indicator_set: str, site_codes: tuple[str, ...]) -> None:
-    """创建（或更新）一个检查轮次。"""
+@click.option("--city", default=None, help="通报中的城市名称，如 滁州市（默认：环境变量 GOVINSPECT_CITY，否则 示例市）")
+@click.option("--issuer", default=None,
+              help="发文机关，如 滁州市人民政府办公室（默认：GOVINSPECT_ISSUER，否则 城市+人民政府办公室）")
+@click.option("--doc-number", default=None, help="通报文号，如 滁政办秘〔2022〕45号")
+@click.option("--settings", "settings_file", type=click.Path(exists=True, path_type=Path),
+              help="通报设置文件（YAML：city/城市、issuer/发文机关、doc_number/文号、openness/政务公开），"
+                   "命令行选项优先")
+def create(name: str, reference_time: str, indicator_set: str, site_codes: tuple[str, ...],
+           city: str | None, issuer: str | None, doc_number: str | None,
+           settings_file: Path | None) -> None:
+    """创建（或更新）一个检查轮次，并保存本轮通报的设置（城市、发文机关、文号）。"""
     django_setup()
     from govinspect.core.indicator_sets import IndicatorSetError
+    from govinspect.web.rounds import round_settings
     from govinspect.web.rounds.services import RoundError, create_round
 
+    try:
+        values = round_settings.read_file(settings_file) if settings_file else {}
+    except round_settings.RoundSettingsError as exc:
+        raise click.ClickException(str(exc)) from exc
+    for key, value in (("city", city), ("issuer", issuer), ("doc_number", doc_number)):
+        if value is not None:
+            values[key] = value
     try:
         r = create_round(name, _parse_time(reference_time), indicator_set=indicator_set,
                          site_codes=list(site_codes) or None)
     except (RoundError, IndicatorSetError) as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"已创建检查轮次 {r.name}：{r.sites.count()} 家网站，指标体系 {r.indicator_set}")
+    if values:
+        round_settings.update(r, **values)
+    click.echo(notice_settings_line(r))
+
+
+def notice_settings_line(round_) -> str:
+    """The round's 通报 settings in one line (zh-hans), saying where each comes from."""
+    from govinspect.web.rounds import round_settings
+    from govinspect.web.rounds.notice import city_name, issuer_name
+
+    own = round_settings.read(round_)
+    parts = []
+    for key, label, value in (("city", "城市", city_name(round_)),
+                              ("issuer", "发文机关", issuer_name(round_)),
+                              ("doc_number", "文号", own.get("doc_number", ""))):
+        if not value:
+            parts.append(f"{label}：未设置")
+        else:
+            parts.append(f"{label}：{value}" + ("" if key in own else "（默认）"))
+    return "通报设置 " + "；".join(parts)
 
 
 @round_.command("run")
@@ -173,6 +210,12 @@ def report(round_name: str, out_dir: Path | None, notice: bool, draft: bool) -> 
         files += paths
         for path in paths:
             click.echo(f"已生成 {path}")
+        from govinspect.web.rounds import round_settings
+
+        if not round_settings.read(round_).get("openness"):
+            click.echo("注意：通报“政务公开”部分尚未录入，已写明“本轮未录入政务公开检查情况”；"
+                       f"录入：govinspect review openness --round {round_name} 文件.txt")
+        click.echo(notice_settings_line(round_))
     status = stamp_outputs(round_, files, draft=draft or bool(blockers))
     if draft or blockers:
         click.echo("注意：以上为草稿（每页标注“草稿”）" + (f"：{'；'.join(blockers)}" if blockers else ""))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import replace
+from decimal import Decimal
 from importlib import resources
 from pathlib import Path
 
@@ -39,6 +40,10 @@ def cn_period(start: dt.date, end: dt.date) -> str:
 
 class NoticeTemplateError(ValueError):
     pass
+
+
+# what section 一（三）政务公开 says when the inspectors entered nothing for the round
+OPENNESS_EMPTY = "本轮未录入政务公开检查情况（录入：govinspect review openness）。"
 
 
 def _env(template_dirs: Sequence[Path]) -> jinja2.Environment:
@@ -81,7 +86,9 @@ def _quoted_accounts(results: list[AccountResult]) -> str:
 
 
 def _problem_sections(summary: RoundSummary, iset: IndicatorSet, settings: dict,
-                      env: jinja2.Environment) -> list[dict]:
+                      env: jinja2.Environment, named: set[str] | None = None) -> list[dict]:
+    """The 主要问题 sections; ``named`` collects the site labels they print."""
+    named = set() if named is None else named
     limit = int(settings.get("max_units", 6))
     sections = []
     for conf in settings.get("problem_sections") or ():
@@ -97,6 +104,7 @@ def _problem_sections(summary: RoundSummary, iset: IndicatorSet, settings: dict,
                         if v.indicator_id == indicator_id:
                             by_sentence.setdefault(v.sentence, []).append(r)
                 for sentence, results in by_sentence.items():
+                    named.update(r.entry.label for r in results)
                     units = "、".join(r.entry.label for r in results)
                     clauses.append(_render(env, settings["veto_sentence"], units=units,
                                            sentence=sentence, document=iset.document_title))
@@ -108,6 +116,7 @@ def _problem_sections(summary: RoundSummary, iset: IndicatorSet, settings: dict,
                 order = {id(r): i for i, r in enumerate(summary.sites)}
                 hit.sort(key=lambda rd: (-rd[1].applied, order[id(rd[0])]))
                 units, more = _join_units([r.entry.label for r, _ in hit], limit)
+                named.update(units.split("、"))
                 clauses.append(_render(env, settings["deduction_sentence"], units=units,
                                        more=more, sentence=iset.sentence(indicator_id)))
         for indicator_id in conf.get("accounts") or ():
@@ -134,9 +143,38 @@ def _problem_sections(summary: RoundSummary, iset: IndicatorSet, settings: dict,
     return sections
 
 
-def _top_sentence(summary: RoundSummary) -> str:
-    portals = [r.entry.label for r in summary.at_least if r.entry.site.kind.value == "门户"]
-    others = [r.entry.label for r in summary.at_least if r.entry.site.kind.value != "门户"]
+def top_rule(iset: IndicatorSet, summary: RoundSummary) -> dict:
+    """The indicator set's rule for "评分靠前" (``scoring.top``): at least ``at_least`` points
+    (default: the summary's 90-point line), no 单项否决, not named in the 主要问题 section
+    (``not_named_in_problems``, default true), highest first, at most ``max`` sites (none:
+    all)."""
+    rule = dict((iset.scoring or {}).get("top") or {})
+    rule.setdefault("at_least", summary.options.top_at_least)
+    rule.setdefault("max", None)
+    rule.setdefault("not_named_in_problems", True)
+    return rule
+
+
+def top_sites(summary: RoundSummary, iset: IndicatorSet, named: set[str]) -> list[SiteResult]:
+    """The sites the 通报 names as 评分靠前, by the set's rule (``top_rule``), portals first."""
+    rule = top_rule(iset, summary)
+    line = Decimal(str(rule["at_least"]))
+    named = named if rule["not_named_in_problems"] else set()
+    picked = [r for r in summary.at_least
+              if r.score.final is not None and r.score.final >= line and not r.score.vetoes
+              and not r.score.pending and r.entry.label not in named]
+    order = {id(r): i for i, r in enumerate(summary.at_least)}
+    if rule["max"]:
+        best = sorted(picked, key=lambda r: (-r.score.final, order[id(r)]))[:int(rule["max"])]
+        keep = {id(r) for r in best}
+        picked = [r for r in picked if id(r) in keep]
+    return picked
+
+
+def _top_sentence(summary: RoundSummary, top: list[SiteResult] | None = None) -> str:
+    top = list(summary.at_least) if top is None else top
+    portals = [r.entry.label for r in top if r.entry.site.kind.value == "门户"]
+    others = [r.entry.label for r in top if r.entry.site.kind.value != "门户"]
     parts = []
     if portals:
         parts.append("、".join(portals) + "政府门户网站")
@@ -198,7 +236,8 @@ def notice_context(summary: RoundSummary, iset: IndicatorSet, meta: NoticeMeta) 
                                        for region, n in summary.accounts_by_region),
         "failed_accounts": _quoted_accounts(list(summary.accounts_failed)),
         "account_pass_rate": percent(summary.account_pass_rate),
-        "openness_text": meta.openness_text or "（政务公开检查情况由检查人员填写。）",
+        "openness_text": meta.openness_text or OPENNESS_EMPTY,
+        "doc_number": meta.doc_number,
         "document": iset.document_title,
         "inquiry": None,
     }
@@ -215,7 +254,7 @@ def notice_context(summary: RoundSummary, iset: IndicatorSet, meta: NoticeMeta) 
 
 
 def _paragraphs(text: str) -> tuple[Paragraph, ...]:
-    marks = {"!title ": "title", "!to ": "to", "## ": "h2", "# ": "h1", "!att ": "att",
+    marks = {"!docno ": "docno", "!title ": "title", "!to ": "to", "## ": "h2", "# ": "h1", "!att ": "att",
              "!sign ": "sign", "!date ": "date"}
     out: list[Paragraph] = []
     for line in text.splitlines():
@@ -247,7 +286,10 @@ def build_notice(summary: RoundSummary, iset: IndicatorSet, meta: NoticeMeta,
     context["title"] = _render(env, settings["title"], **context)
     context["recipients"] = settings.get("recipients", "")
     context["inspector"] = settings.get("inspector", meta.issuer)
-    context["problem_sections"] = _problem_sections(summary, iset, settings, env)
+    named: set[str] = set()
+    context["problem_sections"] = _problem_sections(summary, iset, settings, env, named)
+    # 评分靠前 by the set's rule, never a site the 主要问题 section names
+    context["top_sentence"] = _top_sentence(summary, top_sites(summary, iset, named))
     tables = _attachment_tables(summary, iset, settings, env, context)
     # every attachment is listed; an empty one prints "无" (the office sees it was checked)
     # (an attachment the office's notice.yaml does not name, and that is empty, is left out)

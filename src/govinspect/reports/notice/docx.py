@@ -169,7 +169,10 @@ def write_docx(notice: Notice, path: Path | str) -> Path:
     doc.core_properties.title = notice.title
 
     for p in notice.paragraphs:
-        if p.style == "title":
+        if p.style == "docno":  # 发文字号: centred, above the title
+            _para(doc, "")
+            _para(doc, p.text, align=WD_ALIGN_PARAGRAPH.CENTER)
+        elif p.style == "title":
             _para(doc, "")
             _para(doc, p.text, font=TITLE_FONT, size=TITLE_SIZE,
                   align=WD_ALIGN_PARAGRAPH.CENTER, exact=False)

@@ -20,12 +20,13 @@ class NoticeMeta:
     issued_on: dt.date
     rectify_deadline: dt.date | None = None
     openness_text: str = ""  # 政务公开: written by the inspectors
+    doc_number: str = ""  # 文号, e.g. 滁政办秘〔2022〕45号 (printed centred above the title)
     previous_period: str = "上个季度"
 
 
 @dataclass(frozen=True)
 class Paragraph:
-    # title | to | h1 | h2 | body | lead | att | sign | date | blank
+    # docno | title | to | h1 | h2 | body | lead | att | sign | date | blank
     style: str
     text: str
     lead: str = ""  # for style "lead": the 楷体 lead-in sentence, ``text`` is the rest

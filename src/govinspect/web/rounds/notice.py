@@ -8,8 +8,11 @@ Where the database has no field for something the 通报 needs, this module deci
   to "市" (滁州市审计局 → 市审计局) and a parenthesised second name dropped;
 * region "市直" is printed "市直部门"; regions are listed 市直 first, then by the lowest
   网站标识码 of the region's sites (the codes follow the 行政区划 codes);
-* the city comes from the ``GOVINSPECT_CITY`` setting or environment variable (default
-  示例市), the issuer from ``GOVINSPECT_ISSUER`` (default <city>人民政府办公室);
+* the city, the issuer, the 文号 and the 政务公开 paragraph are the round's settings
+  (``web.rounds.round_settings``: ``round create --city/--issuer/--doc-number/--settings``,
+  ``review openness``); what the round does not set comes from the ``GOVINSPECT_CITY`` /
+  ``GOVINSPECT_ISSUER`` setting or environment variable (default 示例市,
+  <city>人民政府办公室);
 * the previous round is the round with the latest reference time before this one; its
   figures are computed from its data, and figures entered by hand (review.PreviousFigure)
   win, for when that round was not run here.
@@ -50,12 +53,19 @@ def _setting(name: str, default: str) -> str:
     return str(getattr(settings, name, None) or os.environ.get(name) or default)
 
 
-def city_name() -> str:
-    return _setting("GOVINSPECT_CITY", DEFAULT_CITY)
+def _round_setting(round_: Round | None, key: str) -> str:
+    from govinspect.web.rounds.round_settings import read
+
+    return read(round_).get(key, "") if round_ is not None else ""
 
 
-def issuer_name() -> str:
-    return _setting("GOVINSPECT_ISSUER", f"{city_name()}人民政府办公室")
+def city_name(round_: Round | None = None) -> str:
+    return _round_setting(round_, "city") or _setting("GOVINSPECT_CITY", DEFAULT_CITY)
+
+
+def issuer_name(round_: Round | None = None) -> str:
+    return (_round_setting(round_, "issuer")
+            or _setting("GOVINSPECT_ISSUER", f"{city_name(round_)}人民政府办公室"))
 
 
 def region_label(region: str) -> str:
@@ -117,7 +127,7 @@ def round_inputs(round_: Round) -> RoundInputs:
     from govinspect.web.rounds.services import counts_for_score
 
     iset = load_indicator_set(round_.indicator_set)
-    city = city_name()
+    city = city_name(round_)
     site_rows = sorted(round_.sites.select_related("unit"),
                        key=lambda s: (KIND_ORDER.get(s.kind, 9), s.code))
     sites = [SiteEntry(s.to_ref(), region_label(s.unit.region),
@@ -170,11 +180,15 @@ def score_db_round(round_: Round, *, compare: bool = True) -> RoundSummary:
 def notice_meta(round_: Round, *, issued_on: dt.date | None = None) -> NoticeMeta:
     t = timezone.localtime(round_.reference_time)
     issued = issued_on or timezone.localdate()
+    from govinspect.web.rounds.round_settings import read
+
+    own = read(round_)
     return NoticeMeta(
-        issuer=issuer_name(), year=t.year, quarter=(t.month - 1) // 3 + 1,
+        issuer=issuer_name(round_), year=t.year, quarter=(t.month - 1) // 3 + 1,
         check_start=timezone.localtime(round_.window_start).date(),
         check_end=timezone.localtime(round_.window_end).date(),
-        issued_on=issued, rectify_deadline=issued + dt.timedelta(days=RECTIFY_DAYS))
+        issued_on=issued, rectify_deadline=issued + dt.timedelta(days=RECTIFY_DAYS),
+        openness_text=own.get("openness", ""), doc_number=own.get("doc_number", ""))
 
 
 def notice_paths(round_: Round, out_dir: Path) -> tuple[Path, Path, Path]:
