@@ -18,6 +18,7 @@ bench/bench_extract.py (htmldate); no public tool runs the same indicator rules.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import time
 from datetime import UTC, datetime
 
@@ -35,7 +36,8 @@ def real(repeat: int) -> None:
     from govinspect.eval.corpus import load_corpus
     from govinspect.extract import extract_page
     from govinspect.extract.encoding import decode
-    from govinspect.rules import analyse
+    from govinspect.rules.base import Scope
+    from govinspect.rules.engine import rules_for
 
     corpus = load_corpus()
     fetched = "2026-12-01T00:00:00+00:00"
@@ -66,15 +68,14 @@ def real(repeat: int) -> None:
     facts = [extract_page(p.body, p.capture.url, p.capture.fetched_at) for p in run]
     extract_cpu = time.process_time() - started
 
-    checks = getattr(analyse, "PAGE_CHECKS", None)
-    rules_cpu = None
-    if checks is not None:
-        site_of = {p.capture.site_code: sites[p.capture.site_code] for p in pages}
-        started = time.process_time()
-        for p, f in zip(run, facts, strict=True):
-            for check in checks:
-                check(site_of[p.capture.site_code], p, f, ctx)
-        rules_cpu = time.process_time() - started
+    page_rules = rules_for(Scope.PAGE)
+    views = [dataclasses.replace(p, site=sites[p.capture.site_code], facts=f)
+             for p, f in zip(run, facts, strict=True)]
+    started = time.process_time()
+    for view in views:
+        for rule in page_rules:
+            rule.check(view, ctx)
+    rules_cpu = time.process_time() - started
 
     started = time.process_time()
     findings = analyse_round_pages(list(sites.values()), run, [], ctx)

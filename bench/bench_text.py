@@ -116,7 +116,7 @@ def _best(fn, repeat: int = 3) -> float:
 def main() -> None:
     from govinspect.lexicons.engine import default_lexicon
     from govinspect.lexicons.spelling import detect, model
-    from govinspect.rules.attachment_text import check_attachment
+    from govinspect.rules.privacy import check_attachment
 
     lex = default_lexicon()
     text = _corpus(5_000_000)

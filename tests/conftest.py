@@ -15,6 +15,9 @@ from pathlib import Path
 _WORKSPACE = Path(tempfile.mkdtemp(prefix="govinspect-test-"))
 atexit.register(shutil.rmtree, _WORKSPACE, ignore_errors=True)
 os.environ["GOVINSPECT_WORKSPACE"] = str(_WORKSPACE)
+# A rule that raises or returns a finding it did not declare fails the test on the spot
+# (in production the engine reports it as a GI-E001 finding and runs the other rules).
+os.environ["GOVINSPECT_RULES_STRICT"] = "1"
 
 
 def pytest_configure(config) -> None:

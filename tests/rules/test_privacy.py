@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from govinspect.core.types import Confidence
-from govinspect.rules.attachment_text import AttachmentError, check_attachment, extract_chunks
+from govinspect.rules.attachment_text import AttachmentError, extract_chunks
 from govinspect.rules.privacy import (
+    check_attachment,
     check_privacy,
     find_leaks,
     luhn,

@@ -11,6 +11,7 @@ from govinspect.core.workdays import WorkdayCalendar
 from govinspect.extract import extract_page
 from govinspect.rules import site_interaction as si
 from govinspect.rules.analyse import PageInput
+from govinspect.rules.text import reply_referrals
 
 MSG = """<html><head><title>{title}_示例市发展和改革委员会</title>
 <meta name="ColumnName" content="咨询投诉"><meta name="ColumnType" content="留言咨询"></head><body>
@@ -93,11 +94,11 @@ def test_reply_referral_runs_on_table_reply_text():
         facts = extract_page(body, e["url"])
         site = inputs[e["site"]].site
         cap = CaptureRecord(site.code, e["url"], e["url"], 200, "text/html", "", 1, None, "", 0, "")
-        found = si.reply_referrals(site, PageInput(cap, body), facts, ctx())
+        found = reply_referrals(site, PageInput(cap, body), facts, ctx())
         assert [f.rule_id for f in found] == ["GI-I001"]
         assert ctx().indicator_set.item("W-D19", found[0].item) is not None
     url, body = message()
-    assert si.reply_referrals(inputs[e["site"]].site,
+    assert reply_referrals(inputs[e["site"]].site,
                               PageInput(cap, body), extract_page(body, url), ctx()) == []
 
 

@@ -119,14 +119,3 @@ def _doc(data: bytes) -> list[Chunk]:
     if out.returncode != 0:
         raise AttachmentError("附件为 .doc 格式，antiword 无法解析")
     return [Chunk("正文", out.stdout.decode("utf-8", "replace"))]
-
-
-def check_attachment(data: bytes, filename: str, *, url: str = "", subject: str = ""):
-    """Privacy findings of one attachment, each located by page / sheet / row."""
-    from govinspect.rules.privacy import check_privacy
-
-    findings = []
-    for chunk in extract_chunks(data, filename):
-        findings += check_privacy(chunk.text, url=url, subject=subject,
-                                  location=f"{filename} {chunk.location}")
-    return findings

@@ -22,7 +22,7 @@ from typing import Any
 
 from govinspect.core.probes import OUTCOME_LABELS, ProbeOutcome, ProbeResult
 from govinspect.core.types import Confidence, Evidence, Finding, LinkFailure, SiteRef
-from govinspect.rules.base import Rule, register
+from govinspect.rules.base import Rule, Scope, register
 from govinspect.rules.links import FAILURE_LABELS
 
 INDICATOR = "W-V2"
@@ -103,6 +103,12 @@ def unreachable_homepage(site: SiteRef, probes: Iterable[ProbeResult],
         },
     )]
 
+def homepage_probes(probe, ctx) -> list[Finding]:
+    """GI-A001 over one site's homepage probes, thresholds from the indicator set."""
+    return unreachable_homepage(probe.site, probe.probes, AvailabilityThresholds.from_indicator(
+        ctx.indicator_set.indicators.get(INDICATOR)))
+
+
 
 UNREACHABLE_HOMEPAGE = register(
     Rule(
@@ -120,7 +126,9 @@ UNREACHABLE_HOMEPAGE = register(
         fix="排查服务器、网络线路、域名解析和证书；配置监控告警与冗余；计划内停机应在非工作时间"
         "并尽量缩短，改版或迁移前做好切换预案。",
         basis="W-V2 站点无法访问（国办秘函〔2019〕19号 单项否决指标）",
-        check=unreachable_homepage,
+        check=homepage_probes,
+    scope=Scope.PROBE, emits=(("W-V2", "unreachable"),),
+    needs=("probes",),
     )
 )
 
@@ -188,7 +196,7 @@ def not_inspected(site: SiteRef, collected: Mapping[str, Any] | None,
     )]
 
 
-def _not_inspected_check(data, ctx) -> list[Finding]:
+def not_inspected_site(data, ctx) -> list[Finding]:
     return not_inspected(data.site, data.collected, data.probes,
                          AvailabilityThresholds.from_indicator(
                              ctx.indicator_set.indicators.get(INDICATOR)))
@@ -209,11 +217,9 @@ NOT_INSPECTED = register(
         fix="排查服务器、网络线路、域名解析、证书和防火墙策略；首页跳转到其他网站的，应恢复本站"
         "首页或在名录中登记新的网址。",
         basis="W-V2 站点无法访问（国办秘函〔2019〕19号 单项否决指标）；INDICATORS.md R11",
-        check=not_inspected,
+        check=not_inspected_site,
+    scope=Scope.SITE, emits=(("W-V2", "homepage_failed"), ("W-V2", "homepage_offsite"), ("W-V2", "no_pages")),
+    needs=("collected", "probes"), gate=True,
     )
 )
 
-# A gate: a site it finds anything for was not inspected; the other checks do not run on it
-# (their findings would be about data the round never had).
-SITE_GATES = [_not_inspected_check]
-SITE_CHECKS: list = []

@@ -17,7 +17,7 @@ from lxml import etree
 
 from govinspect.core.types import Confidence, Evidence, Finding, Span
 from govinspect.lexicons.engine import Lexicon, default_lexicon
-from govinspect.rules.base import Rule, register
+from govinspect.rules.base import Rule, Scope, family_check, register
 
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*>")
 _SPACES = re.compile(r"\s+")
@@ -460,6 +460,18 @@ def check_dark_links(html: str | bytes, *, url: str = "", subject: str = "",
         ))
     return findings
 
+def dark_links(page, ctx) -> list[Finding]:
+    """GI-S001 and GI-S002 together (one walk over the page's hidden elements)."""
+    facts = page.facts
+    # Decode with the encoding extraction detected, so GBK pages give readable evidence.
+    try:
+        html = page.body.decode(facts.encoding.detected or "utf-8", errors="replace")
+    except LookupError:
+        html = page.body.decode("utf-8", errors="replace")
+    return check_dark_links(html, url=page.capture.url, subject=page.site.code,
+                            site_hosts=page.site.hosts, lexicon=ctx.lexicon)
+
+
 
 HIDDEN = register(Rule(
     id="GI-S001",
@@ -481,7 +493,9 @@ HIDDEN = register(Rule(
     "澳门威尼斯人</a></div>",
     fix="立即删除隐藏区块，排查并修补网站漏洞、更换后台密码，检查同模板的所有页面。",
     basis="W-V1 安全、泄密事故等严重问题（发布或链接色情等内容；网站被篡改）。",
-    check=check_dark_links,
+    check=family_check(dark_links, "GI-S001"),
+    scope=Scope.PAGE, emits=(("W-V1", "harmful_content"),),
+    needs=("html",),
 ))
 
 SCRIPTED = register(Rule(
@@ -495,5 +509,7 @@ SCRIPTED = register(Rule(
     "北京赛车pk10</a></div>')</script>",
     fix="删除可疑脚本，核对模板和公共 JS 文件，排查入侵途径。",
     basis="W-V1 安全、泄密事故等严重问题（网站被篡改、链接有害内容）。",
-    check=check_dark_links,
+    check=family_check(dark_links, "GI-S002"),
+    scope=Scope.PAGE, emits=(("W-V1", "harmful_content"),),
+    needs=("html",),
 ))

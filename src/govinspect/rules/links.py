@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from urllib.parse import urldefrag
 
 from govinspect.core.types import Evidence, Finding, LinkCheck, LinkFailure, SiteRef
-from govinspect.rules.base import Rule, register
+from govinspect.rules.base import Rule, Scope, register
 
 # Zh-hans names of failure classes, used in finding messages and reports.
 FAILURE_LABELS = {
@@ -68,6 +68,11 @@ def dead_links(site: SiteRef, checks: Iterable[LinkCheck]) -> list[Finding]:
         )
     return findings
 
+def dead_link_checks(data, ctx) -> list[Finding]:
+    """GI-L001 over the collector's link checks of one site."""
+    return dead_links(data.site, data.link_checks)
+
+
 
 DEAD_LINKS = register(
     Rule(
@@ -82,6 +87,8 @@ DEAD_LINKS = register(
         "（该地址返回404）",
         fix="删除或更正失效链接；栏目改版时为旧地址设置跳转；外部链接定期检查，失效后及时撤下。",
         basis="W-D22 可用性（国办秘函〔2019〕19号 扣分指标 功能设计）",
-        check=dead_links,
+        check=dead_link_checks,
+    scope=Scope.SITE, emits=(("W-D22", "homepage"), ("W-D22", "other")),
+    needs=("link_checks",),
     )
 )

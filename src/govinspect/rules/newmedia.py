@@ -37,7 +37,7 @@ from govinspect.core.newmedia import (
 )
 from govinspect.core.roster import Platform
 from govinspect.core.types import Confidence, Evidence, Finding, Span
-from govinspect.rules.base import Rule, register
+from govinspect.rules.base import Rule, Scope, register
 
 DEFAULT_STALE_DAYS = 14  # NM-V2 nationally, when the set says nothing
 
@@ -110,6 +110,55 @@ def check_serious_errors(accounts: Iterable[AccountFacts], t: dt.datetime | None
                 ))
     return findings
 
+def serious_errors(data, ctx) -> list[Finding]:
+    """GI-NM101 over the round's accounts."""
+    return check_serious_errors(data.accounts, ctx.reference_time, lexicon=ctx.lexicon)
+
+
+def not_updated(data, ctx) -> list[Finding]:
+    """GI-NM001 over the last posts the round recorded (collected or entered by hand)."""
+    return stale_accounts(data.accounts, ctx.reference_time, ctx.indicator_set)
+
+
+def no_interaction(data, ctx) -> list[Finding]:
+    """GI-NM102 over the round's interaction checks (collected or entered by hand)."""
+    findings = []
+    for c in data.checks:
+        if c.interaction_ok is not False:
+            continue
+        findings.append(Finding(rule_id=NO_INTERACTION.id, indicator_id="NM-V3", subject=c.code,
+                                message=f"“{c.name}”{c.platform}互动功能无法使用"
+                                + (f"：{c.notes}" if c.notes else ""),
+                                evidence=Evidence(url=c.code), item="no_interaction",
+                                details={"manual": True, "account_check": c.check_id}))
+    return findings
+
+
+def repost_tasks(data, ctx) -> list[Finding]:
+    """GI-NM103 over the round's accounts and 转载任务."""
+    return check_repost_tasks(data.accounts, data.tasks, ctx.reference_time)
+
+
+def relevance(data, ctx) -> list[Finding]:
+    """GI-NM104 over the round's accounts."""
+    return check_relevance(data.accounts, ctx.reference_time, ctx.indicator_set)
+
+
+def menus(data, ctx) -> list[Finding]:
+    """GI-NM105 over the round's accounts."""
+    return check_menus(data.accounts, ctx.reference_time)
+
+
+def zombies(data, ctx) -> list[Finding]:
+    """GI-NM106 over the round's accounts."""
+    return check_zombies(data.accounts, ctx.reference_time)
+
+
+def unfiled(data, ctx) -> list[Finding]:
+    """GI-NM107 over the accounts found on the platforms and the roster."""
+    return check_unfiled(data.found, data.registry)
+
+
 
 SERIOUS_ERRORS = register(Rule(
     id="GI-NM101",
@@ -121,7 +170,9 @@ SERIOUS_ERRORS = register(Rule(
     example="“某某发布”微信订阅号发布的《深入学习贯彻习近平新时期中国特色社会主义思想》",
     fix="立即更正或删除错误内容，按要求报告；落实内容“三审”制度。",
     basis="NM-V1 安全、泄密事故等严重问题（国办秘函〔2019〕19号 政务新媒体单项否决指标）",
-    check=check_serious_errors,
+    check=serious_errors,
+    scope=Scope.ACCOUNT, emits=(("NM-V1", "serious_error"),),
+    needs=("accounts",),
 ))
 
 
@@ -181,7 +232,9 @@ STALE_ACCOUNT = register(
         fix="建立账号内容更新机制，至少按指标要求的周期发布与本单位职能相关的信息；"
         "确无运营能力的账号按程序注销或整合。",
         basis="NM-V2 内容不更新（国办秘函〔2019〕19号 政务新媒体单项否决指标）",
-        check=stale_accounts,
+        check=not_updated,
+    scope=Scope.MANUAL, emits=(("NM-V2", "stale"),),
+    needs=("account_last_posts",),
     )
 )
 
@@ -237,7 +290,9 @@ NO_INTERACTION = register(Rule(
     example="检查记录：“滁州某某”新浪微博　互动功能：否　备注：评论功能已关闭",
     fix="开通并保持留言、评论或私信功能，明确专人办理网民留言并及时回复。",
     basis="NM-V3 互动回应差（国办秘函〔2019〕19号 政务新媒体单项否决指标）",
-    check=check_interaction,
+    check=no_interaction,
+    scope=Scope.MANUAL, emits=(("NM-V3", "no_interaction"),),
+    needs=("account_checks",),
 ))
 
 
@@ -344,7 +399,9 @@ REPOST_TASK = register(Rule(
     "（来源：中国政府网，2022年6月25日前）；“滁州交警”微信订阅号同期未发布该文。",
     fix="建立转载任务台账，收到任务后在规定时间内转载，并保留原标题和来源。",
     basis="滁州2022 NM-L1 信息转载（2022年第二季度通报“未落实信息转载任务”）；本条为疑似，需人工复核。",
-    check=check_repost_tasks,
+    check=repost_tasks,
+    scope=Scope.ACCOUNT, emits=(("NM-L1", "late"), ("NM-L1", "not_reposted")),
+    needs=("accounts", "repost_tasks"),
 ))
 
 
@@ -413,7 +470,9 @@ RELEVANCE = register(Rule(
     example="“滁州某某局”新浪微博近30天发布12条：《夏日养生小常识》《今日份好心情》……与职能相关0条",
     fix="围绕本单位职能、政策和办事服务策划发布内容，减少与业务无关的转发。",
     basis="NM-D3 与本单位业务无关（INDICATORS.md §5，地方扣分/通报项）；滁州2022年第二季度通报。",
-    check=check_relevance,
+    check=relevance,
+    scope=Scope.ACCOUNT, emits=(("NM-D3", "unrelated"),),
+    needs=("accounts",),
 ))
 
 
@@ -456,7 +515,9 @@ STALE_MENU = register(Rule(
     example="“滁州经开区凤凰办事处”微信订阅号底部菜单栏“平安会峰”最后一次更新时间为2020年",
     fix="更新菜单指向的内容；不再维护的菜单及时下线或调整。",
     basis="NM-D2 功能无法使用（菜单/链接/功能，INDICATORS.md §5）；滁州2022年第二季度通报。",
-    check=check_menus,
+    check=menus,
+    scope=Scope.ACCOUNT, emits=(("NM-D2", "empty_menu"), ("NM-D2", "stale_menu")),
+    needs=("accounts",),
 ))
 
 
@@ -496,7 +557,9 @@ ZOMBIE = register(Rule(
     example="“某某社区”微信订阅号最后一次更新为2022年1月5日，检查时间为2022年6月30日",
     fix="确无运营需要的账号按程序注销；需要保留的恢复日常更新。",
     basis="NM-D4 账号管理不规范（“僵尸账号”清理，INDICATORS.md §5）。",
-    check=check_zombies,
+    check=zombies,
+    scope=Scope.ACCOUNT, emits=(("NM-D4", "zombie"),),
+    needs=("accounts",),
 ))
 
 
@@ -583,7 +646,9 @@ UNFILED = register(Rule(
     fix="未经报批的账号履行备案手续或注销；认证主体变化的及时更新备案信息或平台认证。",
     basis="NM-D4 账号管理不规范（报备信息与实际一致，INDICATORS.md §5）；滁州2022年第二季度通报"
     "“擅自开设政务新媒体账号现象依然存在”。",
-    check=check_unfiled,
+    check=unfiled,
+    scope=Scope.ACCOUNT, emits=(("NM-D4", "unfiled"), ("NM-D4", "subject_mismatch")),
+    needs=("inspection_found", "roster_accounts"),
 ))
 
 

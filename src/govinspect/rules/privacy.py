@@ -11,7 +11,7 @@ import datetime as dt
 import re
 
 from govinspect.core.types import Confidence, Finding
-from govinspect.rules.base import Rule, register
+from govinspect.rules.base import Rule, Scope, register
 from govinspect.rules.text import make_finding
 
 # GB/T 2260 province-level codes (first two digits of a 公民身份号码).
@@ -157,6 +157,36 @@ def check_privacy(text: str, *, url: str = "", subject: str = "", location: str 
         ))
     return findings
 
+def check_attachment(data: bytes, filename: str, *, url: str = "", subject: str = ""):
+    """Privacy findings of one attachment, each located by page / sheet / row."""
+    from govinspect.rules.attachment_text import extract_chunks
+
+    findings = []
+    for chunk in extract_chunks(data, filename):
+        findings += check_privacy(chunk.text, url=url, subject=subject,
+                                  location=f"{filename} {chunk.location}")
+    return findings
+
+
+def privacy_leaks(page, ctx) -> list[Finding]:
+    """GI-P001 on a page's main text, or inside an attachment (PDF, Word, Excel), located by
+    page / sheet / row. An attachment that cannot be read is not a finding here (a broken
+    download is W-D22's)."""
+    if page.facts is not None:
+        if not page.facts.main_text:
+            return []
+        return check_privacy(page.facts.main_text, url=page.capture.url, subject=page.site.code)
+    from urllib.parse import unquote, urlsplit
+
+    from govinspect.rules.attachment_text import AttachmentError
+
+    name = unquote(urlsplit(page.capture.url).path.rsplit("/", 1)[-1]) or "附件"
+    try:
+        return check_attachment(page.body, name, url=page.capture.url, subject=page.site.code)
+    except AttachmentError:
+        return []
+
+
 
 PRIVACY = register(Rule(
     id="GI-P001",
@@ -173,5 +203,7 @@ PRIVACY = register(Rule(
     "并清理搜索引擎快照和附件副本。",
     basis="W-V1 安全、泄密事故等严重问题；《中华人民共和国个人信息保护法》；"
     "《政府信息公开条例》第十五条。",
-    check=check_privacy,
+    check=privacy_leaks,
+    scope=Scope.PAGE, emits=(("W-V1", "privacy_leak"),),
+    needs=("main_text", "attachments"),
 ))

@@ -26,7 +26,7 @@ from dateutil.relativedelta import relativedelta
 from govinspect.core.types import Confidence, Evidence, Finding, SiteRef
 from govinspect.extract import PageFacts
 from govinspect.extract.columns import category as column_category
-from govinspect.rules.base import Rule, register
+from govinspect.rules.base import Rule, Scope, family_check, register
 
 # Categories whose content is a list of dated items: zero items there means a blank column.
 # Static categories (概况, 机构职能, 领导信息, 信息公开指南, 办事服务 …) are judged by presence only.
@@ -414,7 +414,9 @@ STALE_NEWS = register(Rule(
     "与通知公告、政策文件栏目合计超过5个即单项否决。",
     example="栏目“工作动态”最新一条：2022-05-15 示例市召开安全生产工作会议（检查时间 2022-06-30）",
     fix="建立信息报送和更新机制，动态要闻类栏目至少每2周更新；确无内容的栏目应整合或关闭。",
-    basis=_BASIS_V4, check=check_columns))
+    basis=_BASIS_V4, check=family_check(check_columns, "GI-C001"),
+    scope=Scope.SITE, emits=(("W-V4", "stale_key_column"), ("W-D4", "stale")),
+    needs=("pages", "column_tree")))
 STALE_NOTICE = register(Rule(
     id="GI-C002", title="通知公告栏目长期未更新", indicators=("W-V4", "W-D9"),
     what="通知公告类栏目最新一条带日期信息早于检查时间点前6个月即为未更新；一级栏目计入 W-V4(a)"
@@ -422,7 +424,9 @@ STALE_NOTICE = register(Rule(
     why="通知公告承载面向公众的办事和工作安排信息，长期不更新会让公众错过重要事项。",
     example="栏目“通知公告”最新一条：2021-10-21 关于做好防汛工作的通知（检查时间 2022-06-30）",
     fix="及时发布通知公告；不再使用的栏目应整合或关闭，并在原地址设置跳转。",
-    basis="W-V4(a) 栏目不更新、W-D9 其他栏目（国办秘函〔2019〕19号）", check=check_columns))
+    basis="W-V4(a) 栏目不更新、W-D9 其他栏目（国办秘函〔2019〕19号）", check=family_check(check_columns, "GI-C002"),
+    scope=Scope.SITE, emits=(("W-V4", "stale_key_column"), ("W-D9", "stale")),
+    needs=("pages", "column_tree")))
 STALE_POLICY = register(Rule(
     id="GI-C003", title="政策文件栏目长期未更新", indicators=("W-V4", "W-D5"),
     what="政策文件类栏目最新一条带日期信息早于检查时间点前6个月即为未更新；一级栏目计入 W-V4(a)"
@@ -430,14 +434,18 @@ STALE_POLICY = register(Rule(
     why="政策文件是政务公开的核心内容，长期不更新意味着文件未按要求公开。",
     example="栏目“政策文件”最新一条：2021-09-30 示例市人民政府关于印发…的通知（检查时间 2022-06-30）",
     fix="按规定时限公开本单位制发的政策文件；无新文件时检查是否漏发。",
-    basis="W-V4(a) 栏目不更新、W-D5 政策文件（国办秘函〔2019〕19号）", check=check_columns))
+    basis="W-V4(a) 栏目不更新、W-D5 政策文件（国办秘函〔2019〕19号）", check=family_check(check_columns, "GI-C003"),
+    scope=Scope.SITE, emits=(("W-V4", "stale_key_column"), ("W-D5", "stale")),
+    needs=("pages", "column_tree")))
 STALE_INTERP = register(Rule(
     id="GI-C004", title="政策解读栏目长期未更新", indicators=("W-D6",),
     what="政策解读类栏目最新一条带日期信息早于检查时间点前6个月即为未更新，按 W-D6 扣分。",
     why="政策解读帮助公众理解政策，解读栏目长期不更新说明文件发布后未同步解读。",
     example="栏目“政策解读”最新一条：2021-10-08 《关于…的通知》政策解读（检查时间 2022-06-30）",
     fix="重要政策文件与解读材料同步组织、同步审签、同步发布。",
-    basis="W-D6 政策解读（国办秘函〔2019〕19号）", check=check_columns))
+    basis="W-D6 政策解读（国办秘函〔2019〕19号）", check=family_check(check_columns, "GI-C004"),
+    scope=Scope.SITE, emits=(("W-D6", "stale"),),
+    needs=("pages", "column_tree")))
 STALE_LONG = register(Rule(
     id="GI-C005", title="应更新栏目长期未更新", indicators=("W-V4", "W-D9"),
     what="人事、规划计划等应定期更新的栏目，最新一条带日期信息早于指标体系规定的周期（默认1年）"
@@ -446,7 +454,9 @@ STALE_LONG = register(Rule(
     example="栏目“人事信息”最新一条：2021-03-21 关于…任前公示（检查时间 2022-06-30）",
     fix="按要求公开人事任免、规划计划及其进展；确无信息的栏目应说明或整合。",
     basis="W-V4(b) 栏目不更新、W-D9 其他栏目（国办秘函〔2019〕19号；周期沿用2015年做法）",
-    check=check_columns))
+    check=family_check(check_columns, "GI-C005"),
+    scope=Scope.SITE, emits=(("W-V4", "long_stale_column"), ("W-D9", "stale")),
+    needs=("pages", "column_tree")))
 BLANK = register(Rule(
     id="GI-C006", title="空白栏目", indicators=("W-V4", "W-D4", "W-D5", "W-D6", "W-D9"),
     what="应发布信息的栏目没有任何带日期的信息，或只显示“暂无信息”“本栏目无信息说明”等提示。"
@@ -455,7 +465,9 @@ BLANK = register(Rule(
     why="空白栏目让公众点开后一无所获，是政府网站“建而不管”的典型表现。",
     example='<div class="list"><p>暂无信息</p></div>（栏目“在线访谈”）',
     fix="为空白栏目补充内容；确无内容的栏目应关闭或与其他栏目整合。",
-    basis="W-V4(c) 栏目不更新、W-D9 其他栏目（国办秘函〔2019〕19号）", check=check_columns))
+    basis="W-V4(c) 栏目不更新、W-D9 其他栏目（国办秘函〔2019〕19号）", check=family_check(check_columns, "GI-C006"),
+    scope=Scope.SITE, emits=(("W-V4", "blank_column"), ("W-D4", "stale"), ("W-D5", "stale"), ("W-D6", "stale"), ("W-D9", "blank")),
+    needs=("pages", "column_tree")))
 MISSING = register(Rule(
     id="GI-C007", title="必备栏目缺失", indicators=("W-D1", "W-D2", "W-D3", "W-D4", "W-D5", "W-D6"),
     what="在本轮采集到的全部页面中找不到概况、机构职能、领导信息、动态要闻、政策文件、政策解读"
@@ -463,7 +475,9 @@ MISSING = register(Rule(
     why="这些栏目是政府网站发布解读的基本内容，缺失即按对应指标扣分。",
     example="全站页面的栏目名称中没有“机构职能”“机构设置”“部门职责”等",
     fix="按《政府网站发展指引》设置必备栏目并保持更新。",
-    basis="W-D1–W-D6 发布解读（国办秘函〔2019〕19号）", check=missing_columns))
+    basis="W-D1–W-D6 发布解读（国办秘函〔2019〕19号）", check=missing_columns,
+    scope=Scope.SITE, emits=(("W-D1", "no_column"), ("W-D2", "no_column"), ("W-D3", "no_column"), ("W-D4", "no_column"), ("W-D5", "no_column"), ("W-D6", "no_column")),
+    needs=("pages", "column_tree")))
 STATS = register(Rule(
     id="GI-C008", title="办事统计缺失或更新不及时", indicators=("W-D12",),
     what="找不到办事统计栏目，或其最新数据早于检查时间点前1个月（扣1分）/3个月（扣2分）；"
@@ -471,7 +485,9 @@ STATS = register(Rule(
     why="办事统计反映政务服务的办理情况，是服务公开的重要内容。",
     example="栏目“办事统计”最新一条：2021-12-31 2021年12月办件统计（检查时间 2022-06-30）",
     fix="按月发布办件统计数据。",
-    basis="W-D12 办事统计（国办秘函〔2019〕19号）", check=service_stats))
+    basis="W-D12 办事统计（国办秘函〔2019〕19号）", check=service_stats,
+    scope=Scope.SITE, emits=(("W-D12", "none"), ("W-D12", "stale_1_month"), ("W-D12", "stale_3_months")),
+    needs=("pages", "column_tree")))
 DATA_RELEASE = register(Rule(
     id="GI-B001", title="数据发布栏目及时更新（加分）", indicators=("W-B1",),
     what="加分项，不是问题。数据发布类栏目（数据发布、统计数据、统计信息等）最新一条带日期信息"
@@ -484,7 +500,9 @@ DATA_RELEASE = register(Rule(
     example="栏目“数据发布”最新一条：2022-06-15 2022年5月示例市主要统计数据（检查时间 2022-06-30）",
     fix="按月或按季发布统计数据，配发图解、一图读懂等可视化解读；开放数据集并定期更新，"
     "提供下载或接口。",
-    basis="W-B1 数据发布（加分指标，国办秘函〔2019〕19号）", check=data_release))
+    basis="W-B1 数据发布（加分指标，国办秘函〔2019〕19号）", check=data_release,
+    scope=Scope.SITE, emits=(("W-B1", "updated_3_months"), ("W-B1", "updated_6_months"), ("W-B1", "visualised")),
+    needs=("pages", "column_tree")))
 HOMEPAGE = register(Rule(
     id="GI-H001", title="首页不更新", indicators=("W-V3",),
     what="首页最新一条带日期信息早于检查时间点前2周（窗口取自指标体系）；首页只有导航入口时，"
@@ -492,6 +510,7 @@ HOMEPAGE = register(Rule(
     why="首页长期不更新是单项否决项，说明网站处于无人维护状态。",
     example="首页“政务要闻”最新一条：2022-06-03（检查时间 2022-06-30）",
     fix="首页要闻、通知等区块随栏目更新同步展示最新信息。",
-    basis="W-V3 首页不更新（国办秘函〔2019〕19号）", check=homepage_update))
+    basis="W-V3 首页不更新（国办秘函〔2019〕19号）", check=homepage_update,
+    scope=Scope.SITE, emits=(("W-V3", "homepage_not_updated"),),
+    needs=("pages",)))
 
-SITE_CHECKS = [homepage_update, check_columns, missing_columns, service_stats, data_release]

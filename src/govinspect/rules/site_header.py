@@ -14,7 +14,7 @@ from lxml import etree
 from govinspect.core.types import Confidence, Evidence, Finding
 from govinspect.extract import PageFacts
 from govinspect.extract.dom import clean, parse_shared
-from govinspect.rules.base import Rule, register
+from govinspect.rules.base import PageNote, Rule, Scope, register
 from govinspect.rules.site_columns import _is_homepage
 
 NOTE = "site_header"
@@ -141,7 +141,7 @@ SITE_NAME = register(Rule(
     "<title>工作动态</title>（头部和标题都没有网站名称）",
     fix="在公共模板头部显著位置展示规范的网站名称（图片标识须加替代文本），页面标题带网站名称。",
     basis="W-D20 域名名称（国办秘函〔2019〕19号：网站名称未在所有页面头部显著展示）",
-    check=name_not_prominent))
+    check=name_not_prominent,
+    scope=Scope.SITE, emits=(("W-D20", "name_not_prominent"),),
+    needs=(PageNote(NOTE, site_header),)))
 
-SITE_CHECKS = [name_not_prominent]
-PAGE_NOTES = [(NOTE, site_header)]

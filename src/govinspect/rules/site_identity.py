@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 from govinspect.core.types import Evidence, Finding, SiteKind, Span
 from govinspect.extract import PageFacts
-from govinspect.rules.base import Rule, register
+from govinspect.rules.base import Rule, Scope, register
 from govinspect.rules.site_columns import _ARTICLE_RE, _column_key, _is_homepage, column_tree
 
 # Footer attribute -> the item's name in 网页设计规范 / INDICATORS.md W-D21.
@@ -173,7 +173,9 @@ DOMAIN = register(Rule(
     example="住房公积金管理中心网站 http://www.ssgjj.com/",
     fix="按指引申请并迁移到 .gov.cn 下级域名，原域名设置跳转并报备。",
     basis="W-D20 域名名称（国办秘函〔2019〕19号；政府网站发展指引 域名规范）",
-    check=domain_rules))
+    check=domain_rules,
+    scope=Scope.SITE, emits=(("W-D20", "bad_domain"),),
+    needs=("hosts",)))
 FOOTER = register(Rule(
     id="GI-W002", title="页面底部标识信息不全", indicators=("W-D21",),
     what="检查本轮采集到的每个页面底部功能区是否列出党政机关网站标识、网站标识码、ICP备案编号、"
@@ -183,7 +185,9 @@ FOOTER = register(Rule(
     example="<footer>主办单位：示例市教育体育局 网站标识码：3411000003</footer>（缺ICP备案编号、公安机关备案标识）",
     fix="在网站公共模板底部统一放置六项标识信息，并核对备案号准确。",
     basis="W-D21 网站标识（国办秘函〔2019〕19号；政府网站发展指引 网页设计规范）",
-    check=footer_items))
+    check=footer_items,
+    scope=Scope.SITE, emits=(("W-D21", "missing_item"),),
+    needs=("pages",)))
 JIUCUO = register(Rule(
     id="GI-W003", title="未设置“我为政府网站找错”入口", indicators=("W-D23",),
     what="首页底部功能区缺少“我为政府网站找错”入口扣1分；其他页面每个缺少的扣0.2分（封顶1分）。"
@@ -191,7 +195,9 @@ JIUCUO = register(Rule(
     why="“我为政府网站找错”是公众反馈网站问题的统一渠道，须在全部页面底部提供。",
     example="<footer>网站地图 | 联系我们</footer>（无“我为政府网站找错”链接）",
     fix="在公共模板底部加入全国政府网站找错入口（zfwzgl.www.gov.cn 提供的链接或脚本）。",
-    basis="W-D23 “我为政府网站找错”入口（国办秘函〔2019〕19号）", check=jiucuo_entry))
+    basis="W-D23 “我为政府网站找错”入口（国办秘函〔2019〕19号）", check=jiucuo_entry,
+    scope=Scope.SITE, emits=(("W-D23", "homepage_missing"), ("W-D23", "other_missing")),
+    needs=("pages",)))
 META = register(Rule(
     id="GI-W004", title="页面缺少网页标签", indicators=("W-D27",),
     what="每轮按轮次名和网站标识码确定性抽取5个内容页和5个栏目页：内容页缺少站点标签"
@@ -201,6 +207,7 @@ META = register(Rule(
     why="网页标签是搜索引擎和全国政府网站监管平台识别网站、栏目和文章的依据。",
     example='<head><title>关于…的通知</title></head>（无 <meta name="SiteName"> 等标签）',
     fix="在网站模板中按网页设计规范输出站点、栏目、内容三类 <meta> 标签。",
-    basis="W-D27 页面标签（国办秘函〔2019〕19号；政府网站发展指引 网页标签）", check=meta_tags))
+    basis="W-D27 页面标签（国办秘函〔2019〕19号；政府网站发展指引 网页标签）", check=meta_tags,
+    scope=Scope.SITE, emits=(("W-D27", "all_pages"), ("W-D27", "missing_tags"), ("W-D27", "outside_sample")),
+    needs=("pages",)))
 
-SITE_CHECKS = [domain_rules, footer_items, jiucuo_entry, meta_tags]

@@ -22,7 +22,7 @@ from govinspect.extract.dates import parse_date
 from govinspect.extract.dom import parse
 from govinspect.extract.encoding import decode
 from govinspect.extract.facts import Message
-from govinspect.rules.base import Rule, register
+from govinspect.rules.base import PageNote, Rule, Scope, register
 from govinspect.rules.site_policy import indicator, parse_moment, ref_datetime, sample
 
 # label → Message field; the label is a whole table cell or the text before a colon
@@ -308,6 +308,8 @@ MESSAGE_PUBLICATION = register(Rule(
     fix="及时公开新办结的留言及答复；确无留言的，说明留言渠道和受理情况。",
     basis="W-D18 留言公开（国办秘函〔2019〕19号 扣分指标 互动交流）。",
     check=message_publication,
+    scope=Scope.SITE, emits=(("W-D18", "none_published"), ("W-D18", "stale")),
+    needs=("pages", "messages"),
 ))
 
 MESSAGE_STATISTICS = register(Rule(
@@ -325,6 +327,8 @@ MESSAGE_STATISTICS = register(Rule(
     "或设“来信统计”栏目。",
     basis="W-D18 留言公开（国办秘函〔2019〕19号 扣分指标 互动交流）。",
     check=message_statistics,
+    scope=Scope.SITE, emits=(("W-D18", "no_statistics"),),
+    needs=("pages", PageNote(STATS_NOTE, message_stats)),
 ))
 
 MESSAGE_FIELDS = register(Rule(
@@ -342,6 +346,8 @@ MESSAGE_FIELDS = register(Rule(
     fix="补全留言的留言时间、答复时间、答复单位和答复内容，并在留言系统中设为必填。",
     basis="W-D18 留言公开（国办秘函〔2019〕19号 扣分指标 互动交流）。",
     check=message_fields,
+    scope=Scope.SITE, emits=(("W-D18", "missing_field"), ("W-D18", "outside_sample")),
+    needs=("pages", "messages"),
 ))
 
 
@@ -398,6 +404,8 @@ UNANSWERED = register(Rule(
     fix="立即办理并公开答复；建立留言办理时限提醒和督办机制，无效留言应注明不予受理的理由。",
     basis="W-V5 互动回应差（国办秘函〔2019〕19号 单项否决指标）。",
     check=unanswered_messages,
+    scope=Scope.SITE, emits=(("W-V5", "unanswered_message"),),
+    needs=("pages", "messages"),
 ))
 
 
@@ -447,26 +455,3 @@ def reply_stats(site_input, ctx, calendar=None, limits: tuple[int, ...] = (1, 5)
     stats["median_workdays"] = days[len(days) // 2] if days else None
     stats["max_workdays"] = days[-1] if days else None
     return stats
-
-
-# --- GI-I001 on reply text (page check) ------------------------------------------------------
-
-
-def reply_referrals(site, page, facts: PageFacts, ctx) -> list[Finding]:
-    """Run the commercial-referral text rule (GI-I001) on reply texts that the page's main
-    text does not contain (table layouts), so nothing is reported twice."""
-    if facts.page_type != "message_detail":
-        return []
-    from govinspect.rules.text import check_commercial_referral
-
-    out = []
-    for m in complete_messages(page.body, facts):
-        if m.reply and m.reply not in (facts.main_text or ""):
-            out += check_commercial_referral(m.reply, url=facts.url, subject=site.code)
-    return out
-
-
-SITE_RULES = (MESSAGE_PUBLICATION, MESSAGE_FIELDS, MESSAGE_STATISTICS, UNANSWERED)
-SITE_CHECKS = [r.check for r in SITE_RULES]
-PAGE_CHECKS = [reply_referrals]
-PAGE_NOTES = [(STATS_NOTE, message_stats)]

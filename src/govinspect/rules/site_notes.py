@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 from govinspect.core.types import Confidence, Evidence, Finding
 from govinspect.extract import PageFacts
 from govinspect.extract.dates import url_date
-from govinspect.rules.base import Rule, register
+from govinspect.rules.base import PageNote, Rule, Scope, register
 from govinspect.rules.site_columns import _ARTICLE_RE, _is_homepage
 from govinspect.rules.site_policy import indicator, norm_url
 
@@ -273,7 +273,9 @@ UNDATED = register(Rule(
     "（列表无日期，正文页也无“发布时间”）",
     fix="在列表和正文页统一显示发布时间（YYYY-MM-DD），并检查内容管理系统的日期字段。",
     basis="R8 未注明发布时间的视为不更新（国办秘函〔2019〕19号 附注）；G12 网页设计规范（发布时间）。",
-    check=undated_items))
+    check=undated_items,
+    scope=Scope.SITE, emits=(("G12", "undated"),),
+    needs=("pages", PageNote(DATE_NOTE, shown_date))))
 TRAP = register(Rule(
     id="GI-N002", title="爬虫陷阱（采集已截断）", indicators=("G12",),
     what="列出采集器识别并截断的网址模式（无限日历、会话标识网址、无尽分页），每个模式一条，"
@@ -282,7 +284,9 @@ TRAP = register(Rule(
     example="活动日历“下一月”链接无限翻页：http://jxj.shishi.gov.cn/hdjl/hdrl/?date=2099-12",
     fix="为日历、分页设置合理的起止范围，超出范围返回404，不在网址中带会话标识。",
     basis="采集说明（docs/collect.md 爬虫陷阱）；G12 网页设计规范。",
-    check=crawler_traps))
+    check=crawler_traps,
+    scope=Scope.SITE, emits=(("G12", "crawler_trap"),),
+    needs=("traps",)))
 SLOW = register(Rule(
     id="GI-N003", title="首页访问缓慢", indicators=("G12",),
     what="取首页可用性监测（W-V2）本轮已记录的响应时间，至少5次有响应时计算中位数：超过指标体系"
@@ -292,7 +296,9 @@ SLOW = register(Rule(
     example="监测140次，首页响应时间中位数0.45秒，本轮其他网站中位数约2毫秒。",
     fix="检查服务器负载、带宽和页面资源大小，必要时启用缓存或内容分发。",
     basis="G12 网页设计规范（页面加载时间）；数据来自 W-V2 首页可用性监测。",
-    check=slow_homepage))
+    check=slow_homepage,
+    scope=Scope.SITE, emits=(("G12", "slow_homepage"),),
+    needs=("probes", "peer_latency")))
 CHARSET = register(Rule(
     id="GI-N004", title="页面声明的字符编码与实际不符", indicators=("W-D28",),
     what="比较每个页面声明的字符编码（HTTP 响应头优先，其次页面 <meta charset>）与实际解码所用的"
@@ -302,7 +308,7 @@ CHARSET = register(Rule(
     example="Content-Type: text/html; charset=utf-8，而页面内容以GBK编码保存。",
     fix="统一页面文件编码（建议UTF-8），并使响应头和 <meta charset> 与之一致。",
     basis="W-D28 兼容性（国办秘函〔2019〕19号）。",
-    check=charset_mismatch))
+    check=charset_mismatch,
+    scope=Scope.SITE, emits=(("W-D28", "charset_mismatch"),),
+    needs=("pages", "captures")))
 
-SITE_CHECKS = [undated_items, crawler_traps, slow_homepage, charset_mismatch]
-PAGE_NOTES = [(DATE_NOTE, shown_date)]

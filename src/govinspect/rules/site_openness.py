@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 from govinspect.core.types import Confidence, Evidence, Finding, Span
 from govinspect.extract import PageFacts
-from govinspect.rules.base import Rule, register
+from govinspect.rules.base import Rule, Scope, register
 from govinspect.rules.site_columns import (
     MIN_PAGES_FOR_ABSENCE,
     _column_key,
@@ -120,6 +120,11 @@ def mandatory_columns(data, ctx) -> list[Finding]:
                          "latest": newest}))
     return out
 
+def guide_page(page, ctx) -> list[Finding]:
+    """GI-O001 on one page (needs the page's main text)."""
+    return check_guide(page.site, page, page.facts, ctx)
+
+
 
 MANDATORY_COLUMNS = register(Rule(
     id="GI-O003",
@@ -140,6 +145,8 @@ MANDATORY_COLUMNS = register(Rule(
     "确无此类信息的，在栏目中说明。",
     basis="P1 法定主动公开（《中华人民共和国政府信息公开条例》第二十条）。",
     check=mandatory_columns,
+    scope=Scope.SITE, emits=(("P1", "missing_column"), ("P1", "stale_column")),
+    needs=("pages", "column_tree"),
 ))
 
 # --- P3 政府信息公开指南 ------------------------------------------------------------------------
@@ -196,7 +203,9 @@ GUIDE_FIELDS = register(Rule(
     "（没有办公地址、办公时间、联系电话、传真号码）",
     fix="按条例第十二条补全工作机构信息并及时更新指南。",
     basis="P3 政府信息公开指南（《中华人民共和国政府信息公开条例》第十二条）。",
-    check=check_guide,
+    check=guide_page,
+    scope=Scope.PAGE, emits=(("P3", "missing_field"),),
+    needs=("main_text",),
 ))
 
 
@@ -268,10 +277,8 @@ ANNUAL_REPORT = register(Rule(
     fix="按国办规定的格式编制并发布上一年度报告，今后在法定期限前发布。",
     basis="P5 年度报告（《中华人民共和国政府信息公开条例》第四十九、五十条）。",
     check=annual_report,
+    scope=Scope.SITE, emits=(("P5", "late"), ("P5", "missing")),
+    needs=("pages",),
 ))
 
-
-SITE_RULES = (MANDATORY_COLUMNS, ANNUAL_REPORT)
 PAGE_RULES = (GUIDE_FIELDS,)
-SITE_CHECKS = [mandatory_columns, annual_report]
-PAGE_CHECKS = [check_guide]

@@ -25,7 +25,7 @@ from zoneinfo import ZoneInfo
 
 from govinspect.core.types import Confidence, Evidence, Finding, ResourceKind, Span
 from govinspect.extract import PageFacts, docnumber
-from govinspect.rules.base import Rule, register
+from govinspect.rules.base import Rule, Scope, register
 
 CHINA = ZoneInfo("Asia/Shanghai")
 DETAIL_TYPES = ("article", "policy")
@@ -212,6 +212,8 @@ POLICY_METADATA = register(Rule(
     basis="P7 政策文件公开要素（政府信息公开目录要素，地方实践；国家统一必填清单未确认）；"
     "《中华人民共和国政府信息公开条例》。",
     check=policy_metadata,
+    scope=Scope.SITE, emits=(("P7", "missing_field"),),
+    needs=("pages",),
 ))
 
 
@@ -250,6 +252,8 @@ DOC_NUMBER_FORMAT = register(Rule(
     fix="按“机关代字〔年份〕序号号”改正，例如“示政办〔2022〕12号”，并检查同批次发布的其他文件。",
     basis="P7 政策文件公开要素；GB/T 9704-2012《党政机关公文格式》7.2.4 发文字号。",
     check=doc_number_format,
+    scope=Scope.SITE, emits=(("P7", "doc_number_format"),),
+    needs=("pages",),
 ))
 
 
@@ -346,6 +350,8 @@ PUBDATE_MOVED = register(Rule(
     fix="恢复文件的真实发布日期；栏目更新应发布新的信息，不得修改旧稿件日期。",
     basis="W-V1 安全、泄密事故等严重问题（弄虚作假，如伪造发稿日期）；国办秘函〔2019〕19号。",
     check=pubdate_moved,
+    scope=Scope.SITE, emits=(("W-V1", "falsification"),),
+    needs=("pages", "first_seen", "url_dates"),
 ))
 
 
@@ -386,6 +392,8 @@ POLICY_ATTACHMENTS = register(Rule(
     fix="重新上传附件并核对链接；迁移栏目或更换存储时同步迁移附件。",
     basis="P7 政策文件公开要素；W-D22 可用性（附件链接，扣分只计一次）。",
     check=policy_attachments,
+    scope=Scope.SITE, emits=(("P7", "attachment_unavailable"),),
+    needs=("pages", "link_checks"),
 ))
 
 
@@ -462,6 +470,8 @@ NO_INTERPRETATION = register(Rule(
     fix="为涉及面广、社会关注度高的政策文件补发解读（文字、图解、音视频等），并与文件双向链接。",
     basis="W-D7 解读比例（国办秘函〔2019〕19号 扣分指标 发布解读）；INDICATORS.md P8。",
     check=policy_without_interpretation,
+    scope=Scope.SITE, emits=(("W-D7", "not_interpreted"), ("W-D7", "outside_sample")),
+    needs=("pages",),
 ))
 
 
@@ -519,9 +529,7 @@ INTERPRETATION_LINKS = register(Rule(
     "在内容管理系统中建立文件与解读的关联字段，发布时自动生成双向链接。",
     basis="W-D8 解读关联（国办秘函〔2019〕19号 扣分指标 发布解读）；INDICATORS.md P8。",
     check=interpretation_links,
+    scope=Scope.SITE, emits=(("W-D8", "missing_link"), ("W-D8", "outside_sample")),
+    needs=("pages",),
 ))
 
-
-SITE_RULES = (POLICY_METADATA, DOC_NUMBER_FORMAT, PUBDATE_MOVED, POLICY_ATTACHMENTS,
-              NO_INTERPRETATION, INTERPRETATION_LINKS)
-SITE_CHECKS = [r.check for r in SITE_RULES]

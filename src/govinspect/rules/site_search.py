@@ -14,7 +14,7 @@ indicator set (W-D25 ``items``), the sample size from ``sample``.
 from __future__ import annotations
 
 from govinspect.core.types import Confidence, Evidence, Finding, SearchFacts, SearchQuery
-from govinspect.rules.base import Rule, register
+from govinspect.rules.base import Rule, Scope, family_check, register
 
 
 def _failure(q: SearchQuery) -> str | None:
@@ -108,7 +108,9 @@ NO_SEARCH = register(Rule(
     example=_EXAMPLE_FORM + "\n检索“示例市教育体育局关于印发《示例市学前教育实施方案》的通知” → HTTP 500",
     fix="在网站公共头部提供站内搜索，保证检索服务稳定可用，新发布的信息及时进入检索索引。",
     basis="W-D25 站内搜索（国办秘函〔2019〕19号 扣分指标 功能设计）。",
-    check=check_search,
+    check=family_check(site_search, "GI-R001"),
+    scope=Scope.SITE, emits=(("W-D25", "no_search"),),
+    needs=("search",),
 ))
 
 NOT_FOUND = register(Rule(
@@ -125,7 +127,9 @@ NOT_FOUND = register(Rule(
     fix="检查检索系统的索引范围和更新频率，确保全部栏目已发布的信息都能被检索到。",
     basis="W-D25 站内搜索（国办秘函〔2019〕19号 扣分指标 功能设计）：随机抽查4条已发布信息标题，"
     "每条在搜索结果第一页找不到扣1分。",
-    check=check_search,
+    check=family_check(site_search, "GI-R002"),
+    scope=Scope.SITE, emits=(("W-D25", "not_found"),),
+    needs=("search",),
 ))
 
 NOT_CATEGORISED = register(Rule(
@@ -141,8 +145,7 @@ NOT_CATEGORISED = register(Rule(
     "关于做好2022年义务教育招生入学工作的通知</a></li>…</ul>（结果不分类，混排）",
     fix="在检索结果页按政策文件、政策解读、办事指南、新闻动态、互动交流等类别分组或提供分类筛选。",
     basis="W-D25 站内搜索（国办秘函〔2019〕19号 扣分指标 功能设计）：搜索结果未按类别展示扣1分。",
-    check=check_search,
+    check=family_check(site_search, "GI-R003"),
+    scope=Scope.SITE, emits=(("W-D25", "not_categorised"),),
+    needs=("search",),
 ))
-
-SITE_RULES = (NO_SEARCH, NOT_FOUND, NOT_CATEGORISED)
-SITE_CHECKS = [site_search]

@@ -15,7 +15,7 @@ import re
 from govinspect.core.types import Confidence, Evidence, Finding, Span
 from govinspect.extract import PageFacts
 from govinspect.extract.dom import parse
-from govinspect.rules.base import Rule, register
+from govinspect.rules.base import PageNote, Rule, Scope, register
 from govinspect.rules.site_policy import indicator, sample
 
 NOTE = "guide_elements"  # key of the page note in SiteInput.notes
@@ -258,6 +258,8 @@ GUIDE_ELEMENTS_RULE = register(Rule(
     fix="按政务服务事项标准化要求补全办事指南10类要素，并与政务服务平台保持一致。",
     basis="W-V6 服务不实用（国办秘函〔2019〕19号 单项否决指标）；要素清单同 W-D13。",
     check=incomplete_guides,
+    scope=Scope.SITE, emits=(("W-V6", "incomplete_guides"), ("W-V6", "all_incomplete")),
+    needs=(PageNote(NOTE, guide_elements),),
 ))
 
 GUIDE_QUALITY = register(Rule(
@@ -278,7 +280,7 @@ GUIDE_QUALITY = register(Rule(
     "条款内容或链接到原文；补全缺少的要素。",
     basis="W-D13 办事指南（国办秘函〔2019〕19号 扣分指标 办事服务）。",
     check=guide_quality,
+    scope=Scope.SITE, emits=(("W-D13", "missing_element"), ("W-D13", "outside_sample"), ("W-D13", "vague_wording"), ("W-D13", "material_format_unclear"), ("W-D13", "cited_without_content")),
+    needs=(PageNote(NOTE, guide_elements), PageNote(TEXT_NOTE, guide_text)),
 ))
 
-SITE_CHECKS = [incomplete_guides, guide_quality]
-PAGE_NOTES = [(NOTE, guide_elements), (TEXT_NOTE, guide_text)]

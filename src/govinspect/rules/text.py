@@ -16,9 +16,10 @@ from importlib import resources
 import yaml
 
 from govinspect.core.types import Confidence, Evidence, Finding, Span
+from govinspect.extract import PageFacts
 from govinspect.lexicons import spelling
 from govinspect.lexicons.engine import SEVERE, Lexicon, default_lexicon, normalise
-from govinspect.rules.base import Rule, register
+from govinspect.rules.base import ANY_ITEM, Rule, Scope, register
 
 REVIEW = "REVIEW"  # not a scored indicator: a finding for the unit to check and correct
 CONTEXT_CHARS = 30
@@ -137,6 +138,60 @@ def check_lexicon(text: str, *, url: str = "", subject: str = "",
         ))
     return findings
 
+def document_date(facts, fetched_at: str, ctx):
+    """The date a page's wording is judged by: its 成文日期, else its 发布日期, else the day it
+    was captured (else the round's reference time)."""
+    for value in (facts.written_date, facts.pub_date, fetched_at):
+        try:
+            return dt.date.fromisoformat(str(value)[:10])
+        except (TypeError, ValueError):
+            continue
+    return ctx.reference_time.date()
+
+
+def lexicon_terms(page, ctx) -> list[Finding]:
+    """GI-T001 on a page's main text, judged by the page's date."""
+    facts = page.facts
+    if not facts.main_text:
+        return []
+    return check_lexicon(facts.main_text, url=page.capture.url, subject=page.site.code,
+                         lexicon=ctx.lexicon,
+                         as_of=document_date(facts, page.capture.fetched_at, ctx))
+
+
+def spelling_errors(page, ctx) -> list[Finding]:
+    """GI-T002 on a page's main text (on demand: too slow for every page of a round)."""
+    if not page.facts.main_text:
+        return []
+    return check_spelling(page.facts.main_text, url=page.capture.url, subject=page.site.code,
+                          lexicon=ctx.lexicon)
+
+
+def reply_referrals(site, page, facts: PageFacts, ctx) -> list[Finding]:
+    """Run the commercial-referral text rule (GI-I001) on reply texts that the page's main
+    text does not contain (table layouts), so nothing is reported twice."""
+    if facts.page_type != "message_detail":
+        return []
+    from govinspect.rules.site_interaction import complete_messages
+
+    out = []
+    for m in complete_messages(page.body, facts):
+        if m.reply and m.reply not in (facts.main_text or ""):
+            out += check_commercial_referral(m.reply, url=facts.url, subject=site.code)
+    return out
+
+
+def commercial_referrals(page, ctx) -> list[Finding]:
+    """GI-I001 on a page's main text and on the reply texts of a message page that the main
+    text does not contain (table layouts)."""
+    facts = page.facts
+    out = []
+    if facts.main_text:
+        out += check_commercial_referral(facts.main_text, url=page.capture.url,
+                                         subject=page.site.code)
+    return out + reply_referrals(page.site, page, facts, ctx)
+
+
 
 LEXICON = register(Rule(
     id="GI-T001",
@@ -157,7 +212,9 @@ LEXICON = register(Rule(
     "严重表述错误应立即更正并按要求报告。",
     basis="W-V1 安全、泄密事故等严重问题（严重表述错误）；国办秘函〔2019〕19号；"
     "其余为内容质量复核项。",
-    check=check_lexicon,
+    check=lexicon_terms,
+    scope=Scope.PAGE, emits=(("W-V1", "serious_error"), ("REVIEW", ANY_ITEM)),
+    needs=("main_text",),
 ))
 
 
@@ -194,7 +251,9 @@ SPELLING = register(Rule(
     example="<p>内蒙古自治区乌兰察布市大力培育发展大数局产业。</p>（“局”应为“据”）",
     fix="核对原文后改正；确属专有名词的，加入本单位白名单。",
     basis="内容质量复核项（通报中“表述错误、错别字”问题）；不单独计分。",
-    check=check_spelling,
+    check=spelling_errors,
+    scope=Scope.PAGE, emits=(("REVIEW", "疑似错别字"),),
+    needs=("main_text",), by_default=False,
 ))
 
 
@@ -236,7 +295,9 @@ REFERRAL = register(Rule(
     fix="在答复中直接说明政策内容，或给出本网站政策文件、信息公开专栏的具体链接。",
     basis="W-D19 办理答复（答复质量差）；滁州市2022年第二季度检查通报“提示网民通过商业媒体"
     "查阅政府信息”。",
-    check=check_commercial_referral,
+    check=commercial_referrals,
+    scope=Scope.PAGE, emits=(("W-D19", "low_quality"),),
+    needs=("main_text", "messages"),
 ))
 
 

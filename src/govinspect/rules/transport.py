@@ -6,7 +6,7 @@ nothing is judged when a fact is ``None`` (not measured)."""
 from __future__ import annotations
 
 from govinspect.core.types import Confidence, Evidence, Finding, SiteRef, TransportFacts
-from govinspect.rules.base import Rule, register
+from govinspect.rules.base import Rule, Scope, family_check, register
 
 
 def check_transport(site: SiteRef, facts: TransportFacts, iset=None) -> list[Finding]:
@@ -95,7 +95,9 @@ HTTPS = register(Rule(
     example="http://www.example.gov.cn/ 正常访问，https://www.example.gov.cn/ 连接失败。",
     fix="部署有效的HTTPS证书并设置自动续期；HTTP访问301跳转至HTTPS；开启HSTS。",
     basis="G13 HTTPS（《政府网站发展指引》安全防护要求，国家检查指标未计分，未确认）。",
-    check=check_transport,
+    check=family_check(site_transport, "GI-X001"),
+    scope=Scope.SITE, emits=(("G13", "no_https"), ("G13", "no_redirect"), ("G13", "cert_invalid"), ("G13", "cert_expiring"), ("G13", "no_hsts")),
+    needs=("transport",),
 ))
 
 IPV6 = register(Rule(
@@ -111,8 +113,7 @@ IPV6 = register(Rule(
     "连接被重置。",
     fix="为网站配置IPv6地址和AAAA记录，或接入支持IPv6的云服务/CDN，并验证首页和主要栏目可访问。",
     basis="W-D29 IPv6改造（国办秘函〔2019〕19号 扣分指标 功能设计）。",
-    check=check_transport,
+    check=family_check(site_transport, "GI-X002"),
+    scope=Scope.SITE, emits=(("W-D29", "no_ipv6"),),
+    needs=("transport",),
 ))
-
-SITE_RULES = (HTTPS, IPV6)
-SITE_CHECKS = [site_transport]
