@@ -91,6 +91,8 @@ def notice_settings_line(round_) -> str:
               help="并行采集进程数（网站分组采集，每个网站只由一个进程访问）；0 表示按 CPU 核数")
 @click.option("--reanalyse", is_flag=True,
               help="规则或词库更新后重新分析：用已保存的采集结果重新检查和评分，不访问网站")
+@click.option("--recollect", "recollect", multiple=True, metavar="网站标识码",
+              help="重新采集这些网站（可多次，或用逗号分隔），其他网站的采集结果不变；之后重新分析")
 @click.option("--accounts-sources", "sources", type=click.Path(exists=True, path_type=Path),
               help="政务新媒体采集地址表（CSV：账号标识码,采集方式,地址；采集方式 feed 或 weibo）")
 @click.option("--inspection", type=click.Path(exists=True, path_type=Path),
@@ -98,8 +100,8 @@ def notice_settings_line(round_) -> str:
 @click.option("--repost-tasks", "tasks", type=click.Path(exists=True, path_type=Path),
               help="转载任务（YAML）")
 def run(name: str, resolve: tuple[str, ...], allow_private: bool, workers: int,
-        reanalyse: bool, sources: Path | None, inspection: Path | None,
-        tasks: Path | None) -> None:
+        reanalyse: bool, recollect: tuple[str, ...], sources: Path | None,
+        inspection: Path | None, tasks: Path | None) -> None:
     """采集并分析一个检查轮次的全部网站（可重复运行：已完成的步骤跳过，中断的步骤继续）。"""
     django_setup()
     from govinspect.collect.crawl import CollectError, CollectOptions
@@ -118,9 +120,16 @@ def run(name: str, resolve: tuple[str, ...], allow_private: bool, workers: int,
         mapping[host.strip()] = ip.strip()
     options = CollectOptions(resolve=mapping or None, allow_private=allow_private,
                              workers=workers or default_workers())
+    codes = [c for value in recollect for c in value.replace("，", ",").replace(" ", ",")
+             .split(",") if c]
     try:
         with crawl_progress() as progress:
-            collected = lifecycle.collect(round_, options, progress=progress)
+            if codes:
+                collected = lifecycle.recollect(round_, codes, options, progress=progress)
+            else:
+                collected = lifecycle.collect(round_, options, progress=progress)
+    except lifecycle.RecollectError as exc:
+        raise click.ClickException(str(exc)) from exc
     except CollectError as exc:
         raise click.ClickException(f"采集未完成：{exc}") from exc
     click.echo(collected.message)

@@ -43,6 +43,90 @@ def collect(round_: Round, options: CollectOptions, progress: Callable | None = 
                               f"{summary.pages_total} 个页面")
 
 
+RECOLLECT_STATE = "recollect.json"
+
+
+class RecollectError(ValueError):
+    """A re-collection the office asked for that cannot run (message in Chinese)."""
+
+
+def recollect(round_: Round, codes: list[str], options: CollectOptions,
+              progress: Callable | None = None) -> StageOutcome:
+    """Crawl the named sites of a collected round again and put the result in place of their
+    earlier captures, links and faults (``collect.recollect``); the other sites' captures are
+    kept. Interrupted, the same command resumes it (the crawl resumes, the merge and the
+    storing are idempotent). The analysis must run again afterwards."""
+    import dataclasses
+    import json
+
+    from govinspect.collect.crawl import collect_sites
+    from govinspect.collect.recollect import merge_recollected
+    from govinspect.web.rounds.models import Capture
+    from govinspect.web.rounds.persist import save_captures
+
+    if not stages.collect_finished(round_):
+        raise RecollectError(f"检查轮次 {round_.name} 尚未完成采集，请先运行 govinspect round run "
+                             f"{round_.name}（不加 --recollect）")
+    known = {s.code: s for s in round_.sites.all()}
+    wanted = sorted(dict.fromkeys(codes))
+    unknown = [c for c in wanted if c not in known]
+    if unknown:
+        raise RecollectError(f"检查轮次 {round_.name} 中没有这些网站：{'、'.join(unknown)}")
+    folder = stages.round_dir(round_)
+    state_path = folder / RECOLLECT_STATE
+    try:
+        state = json.loads(state_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        state = None
+    if state and sorted(state.get("sites") or []) != wanted:
+        raise RecollectError(
+            f"上次重新采集（{'、'.join(state.get('sites') or [])}）尚未完成，请先用同样的网站再运行"
+            f" govinspect round run {round_.name} --recollect 完成它")
+    base = folder / "recollect"
+    if not state:
+        used = [p.name for p in base.glob("r*")] if base.is_dir() else []
+        used += [w.name.split("-")[1] for w in (folder / "collect" / "warc").glob(
+            "govinspect-r*-*.warc.gz")]
+        n = max((int(u[1:]) for u in used if u[1:].isdigit()), default=0) + 1
+        state = {"sites": wanted, "tag": f"r{n:02d}"}
+        state_path.parent.mkdir(parents=True, exist_ok=True)
+        part = state_path.with_name(RECOLLECT_STATE + ".part")
+        part.write_text(json.dumps(state, ensure_ascii=False), encoding="utf-8")
+        os.replace(part, state_path)
+    tag = state["tag"]
+    fresh = base / tag
+    for stale in (base.glob("r*") if base.is_dir() else ()):  # left by an earlier finished one
+        if stale.name != tag:
+            shutil.rmtree(stale, ignore_errors=True)
+
+    stages.mark(round_, stages.COLLECT, stages.RUNNING, recollect=wanted)
+    if not (fresh / "summary.json").exists():  # else crawled already: merge and store again
+        if not options.sample_seed:  # the round's samples (W-D25), as in the first crawl
+            options = dataclasses.replace(options, sample_seed=round_.name)
+        collect_sites([known[c].to_ref() for c in wanted], fresh, options, progress=progress)
+    summary = merge_recollected(folder / "collect", fresh, set(wanted), tag)
+    from django.db import transaction
+
+    from govinspect.collect.store import read_captures
+
+    records: dict[str, list] = {}
+    for record in read_captures(folder / "collect"):
+        if record.site_code in known and record.site_code in wanted:
+            records.setdefault(record.site_code, []).append(record)
+    with transaction.atomic():  # the sites' earlier captures go, the new ones come
+        Capture.objects.filter(round=round_, site__code__in=wanted).delete()
+        for code, rows in records.items():
+            save_captures(round_, known[code], rows)
+    stages.mark(round_, stages.COLLECT, stages.DONE, pages=summary.pages_total,
+                recollected=wanted)
+    state_path.unlink(missing_ok=True)
+    shutil.rmtree(fresh, ignore_errors=True)
+    pages = sum(len(v) for v in records.values())
+    names = "、".join(f"{known[c].name}（{c}）" for c in wanted)
+    return StageOutcome(True, f"重新采集完成：{names}，{pages} 个页面；其他网站的采集结果保持不变",
+                        {"sites": wanted, "pages": pages})
+
+
 def analysis_needed(round_: Round) -> bool:
     return stages.state(round_, stages.ANALYSIS) != stages.DONE
 
