@@ -28,6 +28,8 @@ META_NAMES = {
     "desctiption": "Description", "author": "Author", "url": "Url", "image": "Image",
     "pagecategory": "PageCategory",
 }
+# Replies to deputies' and members' proposals: documents with a 文号, not policies.
+REPLY_TITLE = re.compile(r"(?:建议|提案|议案)的?(?:答复|复函|复文|办理)|(?:复函|答复函?|复文)$")
 META_DATE_NAMES = ("pubdate", "publishdate", "publish_date", "article:published_time",
                    "firstpublishedtime", "dc.date", "dcterms.issued")
 # 信息公开 index box labels (spaces between the characters are common).
@@ -232,6 +234,11 @@ def _extract(body: bytes, url: str, anchor: datetime | None, headers: dict | Non
     # a labelled 文号 field is the page's own number, malformed or not (kept with problems)
     parsed_doc = docnumber.parse_field(xxgk.get("doc_number") or "")
     head_pos = doc.text.find(headline) if headline else -1
+    if headline and head_pos < 0:
+        # a headline broken by <br> or spaced differently in the text ("…在成都举行 <br>现场发布…"):
+        # its first words
+        key = re.match(r"[^\s<]*", headline.strip()).group()[:20]
+        head_pos = doc.text.find(key) if len(key) >= 6 else -1
     doc_raw = None
     if parsed_doc is None:
         # the line right under (or above) the headline, e.g. "金罚决字〔2024〕36号"
@@ -284,7 +291,12 @@ def _extract(body: bytes, url: str, anchor: datetime | None, headers: dict | Non
         page_type = "error"
     elif SEARCH_RE.search(doc.text[:3000]) and re.search(r"search|query|keyword|searchword", url, re.I):
         page_type = "search"
-    elif len(xxgk_keys) >= 2 or (parsed_doc and (has_article_meta or near_head)):
+    elif ((len(xxgk_keys) >= 2 and (parsed_doc or xxgk.get("written_date")))
+          or (parsed_doc and (has_article_meta or near_head))) \
+            and not (headline and REPLY_TITLE.search(headline)):
+        # a document: its box or its head carries a 文号 or a 成文日期. A news item filed with
+        # an index box (索引号, 发布机构, empty 文号) is an article, and so is a reply to a
+        # 建议/提案 (复函, 答复), which has a 文号 but is no policy.
         page_type = "policy"
     elif headline and GUIDE_RE.search(headline) and len(items) < 5:
         page_type = "guide"
@@ -419,6 +431,7 @@ def _extract(body: bytes, url: str, anchor: datetime | None, headers: dict | Non
         breadcrumb=tuple(crumb),
         main_text=main_text,
         date_problems=tuple(problems),
+        pub_date_source=pub.source if pub else None,
         encoding=Encoding(declared, detected),
         notes=tuple(doc.notes) + (
             ("页脚（网站标识码、备案号、版权等）只在 HTML 注释中，页面没有可见页脚",)

@@ -188,12 +188,34 @@ def labelled_candidates(text: str, anchor: datetime | None = None
 _LABEL_BEFORE = re.compile(r"([\u4e00-\u9fff]{0,6}?(?:时间|日期))\s*[:：]?\s*[\[（(【]?\s*$")
 
 
+_ISSUER_LINE = re.compile(r"(?:人民政府|政府|委员会|管委会|办公室|办公厅|局|厅|委|办|部|院|中心|"
+                          r"总队|调查队|队)$")
+
+
+def caption_date(text: str, start: int, end: int) -> bool:
+    """Is the date at ``text[start:end]`` a document's 题注: a line of its own (bare or in
+    brackets) under the issuers' line (``宜春市统计局 国家统计局宜春调查队`` then ``（2023年4月12日）``)?
+    That is the date of the document, not of the web page; a bracketed date right under the
+    headline (``(2024年03月23日)``) is the page's."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line = text[line_start:line_end if line_end >= 0 else len(text)].strip()
+    date_text = text[start:end].strip()
+    if line not in (date_text, f"（{date_text}）", f"({date_text})"):
+        return False
+    prev = text[:line_start].rstrip("\n")
+    prev_line = prev[prev.rfind("\n") + 1:].strip()
+    return bool(prev_line) and bool(_ISSUER_LINE.search(prev_line)) and len(prev_line) <= 40
+
+
 def unlabelled_date(text: str) -> tuple[date, str | None] | None:
     """The first date in ``text`` that is not labelled as something other than publication
-    (``成文日期：…``, ``留言时间：…`` are skipped)."""
+    (``成文日期：…``, ``留言时间：…`` are skipped) and is not a document's 题注 or issuer date."""
     for m in DATE_RE.finditer(text):
         label = _LABEL_BEFORE.search(text[max(0, m.start() - 12):m.start()])
         if label and classify_label(label.group(1))[0] != "pub":
+            continue
+        if caption_date(text, m.start(), m.end()):
             continue
         d = make_date(*m.group(1, 2, 3))
         if d:

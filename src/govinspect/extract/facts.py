@@ -82,6 +82,10 @@ class PageFacts:
     breadcrumb: tuple[str, ...] = ()
     main_text: str = ""
     date_problems: tuple[str, ...] = ()
+    # where pub_date was read: "label" (发布日期：…), "headline" (a date line under the
+    # headline), "relative" (3小时前) — shown on the page; or "meta", "script", "url" — a
+    # fallback when the page shows none
+    pub_date_source: str | None = None
     encoding: Encoding = field(default_factory=lambda: Encoding(None, "utf-8"))
     errors: tuple[str, ...] = ()  # what went wrong while extracting (never raised)
     # what the parser repaired or which limit it hit (control characters, nesting flattened,
