@@ -79,3 +79,11 @@ def test_reply_to_a_deputys_proposal_is_no_policy():
                f"<div class='content'><p>川卫函〔2025〕46号</p>{BODY}</div>",
                head='<meta name="ArticleTitle" content="四川省卫生健康委员会关于第14050218号建议的复函">')
     assert f.page_type == "article"
+
+
+def test_a_number_containing_404_does_not_make_a_short_page_an_error():
+    # a reply to 建议 第14040218号 is a short real page, not a "404" error page
+    f = _facts("<h1>关于第14040218号建议的复函</h1><div class='content'><p>川卫函〔2025〕46号</p>"
+               "<p>您提出的建议收悉，现答复如下。</p></div>")
+    assert f.page_type != "error"
+    assert _facts("<h1>404</h1><p>您访问的页面不存在</p>").page_type == "error"

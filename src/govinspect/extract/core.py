@@ -48,7 +48,7 @@ ATTACHMENT_EXT = re.compile(r"\.(?:docx?|xlsx?|pdf|wps|et|dps|ofd|zip|rar|7z|ppt
 ORG_SUFFIX = re.compile(r"(?:人民政府|政府|委员会|管委会|办公室|办公厅|局|厅|委|办|部|院|中心|公司|所|站|队|处|会)$")
 SCRIPT_DATE = re.compile(r"(?:pubtime|publishtime|pubdate|publishdate|releasetime)\W{1,6}"
                          r"((?:19|20)\d{2}-\d{1,2}-\d{1,2})", re.I)
-ERROR_RE = re.compile(r"404|页面不存在|页面未找到|找不到(?:该|此|您要访问的)?页面|页面已删除|访问的页面不存在|Not Found", re.I)
+ERROR_RE = re.compile(r"(?<![\d.])404(?![\d.])|页面不存在|页面未找到|找不到(?:该|此|您要访问的)?页面|页面已删除|访问的页面不存在|Not Found", re.I)
 SEARCH_RE = re.compile(r"搜索结果|检索结果|共找到|相关结果|找到相关")
 GUIDE_RE = re.compile(r"信息公开指南|办事指南|服务指南|公开指南")
 TITLE_SPLIT = re.compile(r"\s*(?:_|--|—|\||｜| - )\s*")
