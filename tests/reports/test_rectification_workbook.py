@@ -129,3 +129,23 @@ def test_workbook_opens_in_libreoffice(tmp_path):
     assert run.returncode == 0 and csv.exists(), run.stdout + run.stderr
     text = csv.read_text(encoding="utf-8", errors="replace")
     assert "“我为政府网站找错”入口" in text and "-1.00" in text
+
+
+def test_titles_never_show_codes():
+    from govinspect.reports.rectification import item_title
+
+    all_rules()
+    iset = load_indicator_set("national-2019")
+    # a finding listed for review only (no scored indicator): the rule's title
+    assert item_title(iset, "REVIEW", "", "GI-T001") == REGISTRY["GI-T001"].title
+    assert item_title(iset, "W-D23", "other_missing").endswith("（其他页面）")
+
+
+def test_page_titles_of_gbk_pages_are_decoded():
+    from govinspect.web.rounds.outputs import _decode
+
+    raw = "示例市教育体育局".encode("gbk")
+    assert _decode(raw, "text/html; charset=gbk", b"") == "示例市教育体育局"
+    assert _decode(raw, "text/html", b'<meta charset="GBK">') == "示例市教育体育局"
+    assert _decode(raw, "", b"") == "示例市教育体育局"  # GB18030 by default
+    assert _decode("标题".encode(), "text/html; charset=gbk", b"") == "标题"

@@ -91,10 +91,10 @@ def _item_label(f: Finding, iset: IndicatorSet | None = None) -> str:
     """The deduction item in words (首页, 其他页面, 抽查范围外…), never an internal code."""
     if f.item in ("homepage", "other"):
         return {"homepage": "首页", "other": "其他页面"}[f.item]
-    if iset is not None and f.indicator_id in iset.indicators:
+    if iset is not None:
         from govinspect.reports.rectification import item_title
 
-        return item_title(iset, f.indicator_id, f.item)
+        return item_title(iset, f.indicator_id, f.item, f.rule_id)
     return f.item
 
 
@@ -226,7 +226,7 @@ def rectification_rows(site: SiteReport, iset: IndicatorSet | None) -> list[Rect
     for group in group_findings(site.findings, lambda _code: site.site.code):
         fps = group.fingerprints
         k = group.key
-        title = item_title(iset, k.indicator_id, k.item) if iset is not None else k.indicator_id
+        title = item_title(iset, k.indicator_id, k.item, k.rule_id)
         counted = [fp for fp in fps if site.counted is None or fp in site.counted]
         waiting = [fp for fp in fps if site.review.get(fp) == "待复核" and fp not in counted]
         taken = sum((points.get(fp, Decimal(0)) for fp in counted), Decimal(0))

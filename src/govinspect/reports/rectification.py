@@ -94,12 +94,25 @@ def group_findings(findings: Iterable[Finding],
 _ITEM_PLACE = (("outside_sample", "抽查范围外"), ("homepage", "首页"), ("other", "其他页面"))
 
 
-def item_title(iset, indicator_id: str, item: str) -> str:
+def rule_title(rule_id: str) -> str:
+    """The rule's one-line title (常见错别字 …); for a finding entered by hand, 人工检查问题."""
+    from govinspect.rules.base import REGISTRY, all_rules
+
+    if rule_id.startswith("MANUAL"):
+        return "人工检查问题"
+    if rule_id not in REGISTRY:
+        all_rules()
+    rule = REGISTRY.get(rule_id)
+    return rule.title if rule is not None else rule_id
+
+
+def item_title(iset, indicator_id: str, item: str, rule_id: str = "") -> str:
     """The problem in the indicator set's words, never an internal code: the indicator's name
-    and what is wrong (“我为政府网站找错”入口：未在页面底部设置…（其他页面））."""
-    indicator = iset.indicators.get(indicator_id)
+    and what is wrong (“我为政府网站找错”入口：未在页面底部设置…（其他页面））; for a finding
+    outside the set's indicators (reported for review only), the rule's title."""
+    indicator = iset.indicators.get(indicator_id) if iset is not None else None
     if indicator is None:
-        return indicator_id
+        return rule_title(rule_id) if rule_id else indicator_id
     name = indicator.get("name", indicator_id)
     sentence = iset.sentence(indicator_id, item)
     title = name if sentence in ("", name) else f"{name}：{sentence}"

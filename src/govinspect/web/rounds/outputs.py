@@ -46,6 +46,26 @@ class RoundFindings:
     json_rows: list[dict]
 
 
+_CHARSET = re.compile(rb"charset=[\"']?([A-Za-z0-9_-]+)", re.I)
+
+
+def _decode(raw: bytes, content_type: str, body: bytes) -> str:
+    """A page title's text: UTF-8 when it is, else the charset the page or its header names
+    (GBK pages are common), else GB18030."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    named = _CHARSET.search((content_type or "").encode("ascii", "ignore")) or \
+        _CHARSET.search(body[:4096])
+    for charset in ([named.group(1).decode("ascii")] if named else []) + ["gb18030"]:
+        try:
+            return raw.decode(charset)
+        except (LookupError, UnicodeDecodeError):
+            continue
+    return raw.decode("utf-8", "replace")
+
+
 def _page_refs(round_: Round, urls: list[str], title_urls: set[str]) -> dict[str, PageRef]:
     """URL → the capture of that URL in the round (WARC file#offset, time) and, for the
     URLs in ``title_urls``, the page's <title> read back from the archive."""
@@ -73,7 +93,8 @@ def _page_refs(round_: Round, urls: list[str], title_urls: set[str]) -> dict[str
                     body = b""
                 m = _TITLE.search(body)
                 if m:
-                    title = re.sub(r"\s+", " ", m.group(1).decode("utf-8", "replace")).strip()
+                    title = re.sub(r"\s+", " ", _decode(m.group(1), c.content_type, body))
+                    title = title.strip()
             when = timezone.localtime(c.fetched_at).strftime("%Y-%m-%d %H:%M")
             refs[c.url] = PageRef(title=title[:200], capture=f"{c.warc_file}#{c.warc_offset}",
                                   fetched_at=when)
