@@ -183,11 +183,10 @@ def _run_round(server, out_dir: Path, t: datetime, console, probe_seconds: float
     # The office's own term lists (示例市 leaders roster): services read WORKSPACE/lexicons/.
     if (network / "lexicons").is_dir():
         shutil.copytree(network / "lexicons", out_dir / "lexicons", dirs_exist_ok=True)
-    from govinspect.cli.rounds import analysis_progress
+    from govinspect.cli.rounds import analysis_progress, pages_to_analyse
     from govinspect.web import lifecycle
-    from govinspect.web.rounds.models import Capture
 
-    with analysis_progress(Capture.objects.filter(round=round_).count()) as progress:
+    with analysis_progress(pages_to_analyse(round_)) as progress:
         analysed = lifecycle.analyse(round_, progress)
     console.print(analysed.message)
     from govinspect.collect.newmedia.fetch import PoliteClient

@@ -134,9 +134,7 @@ def run(name: str, resolve: tuple[str, ...], allow_private: bool, workers: int,
         raise click.ClickException(f"采集未完成：{exc}") from exc
     click.echo(collected.message)
     if collected.ran or reanalyse or lifecycle.analysis_needed(round_):
-        from govinspect.web.rounds.models import Capture
-
-        with analysis_progress(Capture.objects.filter(round=round_).count()) as progress:
+        with analysis_progress(pages_to_analyse(round_)) as progress:
             analysed = lifecycle.analyse(round_, progress)
         click.echo(analysed.message)
         from govinspect.web.alerts.services import notify_round_finished
@@ -279,6 +277,19 @@ def wait_with_progress(thread, count, total: int, label: str) -> None:
             thread.join(0.5)
             progress.update(task, completed=count())
         progress.update(task, completed=count())
+
+
+def pages_to_analyse(round_) -> int:
+    """What the analysis bar counts: the round's archived pages and attachments (the analysis
+    reads each once from the WARC files)."""
+    import itertools
+
+    from govinspect.collect.store import read_attachment_lines, read_capture_lines
+    from govinspect.web.rounds.stages import round_dir
+
+    out = round_dir(round_) / "collect"
+    return len({(r.get("warc_file"), r.get("warc_offset")) for r in itertools.chain(
+        read_capture_lines(out), read_attachment_lines(out)) if r.get("warc_file")})
 
 
 class analysis_progress:  # noqa: N801  (used as a context manager, reads like a function)
