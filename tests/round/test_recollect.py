@@ -74,3 +74,16 @@ def test_recollect_one_site(small_network, tmp_path):
     assert Counter(r["url"] for v in rows.values() for r in v).most_common(1)[0][1] == 1
     assert {r["warc_file"].split("-")[1] for r in rows[UP[0]]} == {"r02"}
     assert rows[UP[1]] == before[UP[1]]
+
+    # an interrupted re-collection (its state left behind) is finished by the next plain run
+    # before anything else; a different one is refused meanwhile
+    state = net.workspace / "rounds" / "R1" / "recollect.json"
+    state.write_text(json.dumps({"sites": [UP[1]], "tag": "r03"}), encoding="utf-8")
+    other = net.run_round("R1", "--recollect", UP[0], check=False)
+    assert other.returncode != 0 and "尚未完成" in other.stderr
+    resumed = net.run_round("R1")
+    assert f"继续上次未完成的重新采集：{UP[1]}" in resumed.stdout and "分析完成" in resumed.stdout
+    assert not state.exists()
+    rows = _rows(collect)
+    assert {r["warc_file"].split("-")[1] for r in rows[UP[1]]} == {"r03"}
+    assert len(rows[UP[1]]) == len(before[UP[1]])

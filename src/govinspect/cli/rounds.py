@@ -122,6 +122,9 @@ def run(name: str, resolve: tuple[str, ...], allow_private: bool, workers: int,
                              workers=workers or default_workers())
     codes = [c for value in recollect for c in value.replace("，", ",").replace(" ", ",")
              .split(",") if c]
+    if not codes and lifecycle.pending_recollect(round_):  # interrupted: finish it first
+        codes = lifecycle.pending_recollect(round_)
+        click.echo(f"继续上次未完成的重新采集：{'、'.join(codes)}")
     try:
         with crawl_progress() as progress:
             if codes:

@@ -50,6 +50,17 @@ class RecollectError(ValueError):
     """A re-collection the office asked for that cannot run (message in Chinese)."""
 
 
+def pending_recollect(round_: Round) -> list[str]:
+    """The sites of a re-collection that was interrupted (empty when none is)."""
+    import json
+
+    try:
+        state = json.loads((stages.round_dir(round_) / RECOLLECT_STATE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    return list(state.get("sites") or []) if isinstance(state, dict) else []
+
+
 def recollect(round_: Round, codes: list[str], options: CollectOptions,
               progress: Callable | None = None) -> StageOutcome:
     """Crawl the named sites of a collected round again and put the result in place of their
