@@ -71,7 +71,7 @@ def test_rows_grouped_with_points_advice_and_status():
     assert missing.advice == REGISTRY["GI-W003"].fix
     assert rows[3].status.startswith("不扣分") and "抽查范围外" in rows[3].title
     assert rows[2].status.startswith("待复核")
-    assert fix_advice("MANUAL.W-D22", report.iset, "W-D22").startswith("对照《")
+    assert fix_advice("GI-M001", report.iset, "W-D22").startswith("对照《")
 
 
 def test_site_workbook_sheets_and_columns(tmp_path):

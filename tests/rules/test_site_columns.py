@@ -10,10 +10,10 @@ import pytest
 from govinspect.core.indicator_sets import load_indicator_set
 from govinspect.core.types import SiteKind, SiteRef
 from govinspect.extract import extract_page
+from govinspect.extract.site_tree import column_tree
 from govinspect.rules.analyse import RoundContext, SiteInput
 from govinspect.rules.site_columns import (
     check_columns,
-    column_tree,
     data_release,
     homepage_update,
     missing_columns,

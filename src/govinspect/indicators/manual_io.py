@@ -39,10 +39,11 @@ from govinspect.core.sheets import (
     sheet_rows,
 )
 from govinspect.core.types import Evidence, Finding
+from govinspect.rules.manual import MANUAL_ENTRY
 
 HELP_SHEET = "说明"
 INDICATOR_SHEET = "指标与扣分项"
-MANUAL_RULE_PREFIX = "MANUAL."
+MANUAL_RULE = MANUAL_ENTRY.id  # GI-M001: a finding entered by hand
 
 
 class Sheet(StrEnum):
@@ -141,7 +142,7 @@ class FindingRow:
             details["entered_by"] = entered_by
         if self.points is not None:
             details["points"] = str(self.points)
-        return Finding(rule_id=MANUAL_RULE_PREFIX + self.indicator_id,
+        return Finding(rule_id=MANUAL_RULE,
                        indicator_id=self.indicator_id, subject=self.subject,
                        message=self.message, evidence=Evidence(url=self.url or evidence_url),
                        item=self.item, details=details)

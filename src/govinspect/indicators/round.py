@@ -19,7 +19,6 @@ from govinspect.core.types import Finding, SiteRef
 from govinspect.core.workdays import WorkdayCalendar
 from govinspect.indicators.engine import AccountScore, SiteScore, score_account, score_site
 from govinspect.indicators.inquiries import Inquiry, InquiryStats, inquiry_stats
-from govinspect.rules.newmedia import stale_accounts
 
 
 @dataclass(frozen=True)
@@ -162,7 +161,12 @@ def score_round(iset: IndicatorSet, sites: Sequence[SiteEntry], findings: Iterab
     """
     findings = list(findings)
     if reference_time is not None:
-        findings += stale_accounts(accounts, reference_time, iset)
+        from govinspect.rules.base import Scope
+        from govinspect.rules.engine import run_scope
+        from govinspect.rules.inputs import ManualInput, RoundContext
+
+        ctx = RoundContext(reference_time=reference_time, indicator_set=iset)
+        findings += run_scope(Scope.MANUAL, ManualInput(accounts=tuple(accounts)), ctx)
     by_subject: dict[str, list[Finding]] = {}
     for f in findings:
         by_subject.setdefault(f.subject, []).append(f)

@@ -126,16 +126,19 @@ def item_title(iset, indicator_id: str, item: str, rule_id: str = "") -> str:
 
 def fix_advice(rule_id: str, iset=None, indicator_id: str = "") -> str:
     """The rule's 整改建议 (the text of the rules reference); for a finding entered by hand
-    (no rule), what the indicator asks for."""
+    (GI-M001), what its indicator asks for."""
     from govinspect.rules.base import REGISTRY, all_rules
+    from govinspect.rules.manual import MANUAL_ENTRY
 
     rule = REGISTRY.get(rule_id)
-    if rule is None and not rule_id.startswith("MANUAL"):  # its module not imported yet
+    if rule is None:  # its module not imported yet
         all_rules()
         rule = REGISTRY.get(rule_id)
-    if rule is not None:
+    if rule is not None and rule.id != MANUAL_ENTRY.id:
         return rule.fix
     if iset is not None and indicator_id in getattr(iset, "indicators", {}):
         sentence = iset.sentence(indicator_id)
         return f"对照《{iset.document_title}》{indicator_id} 逐项整改，消除“{sentence}”问题。"
+    if rule is not None:
+        return rule.fix
     return "请对照检查指标逐项整改。"

@@ -88,6 +88,12 @@ def rules_for(scope: Scope | str, selection: Selection | None = None) -> list[Ru
     return [r for r in all_rules() if r.scope == scope and sel.includes(r)]
 
 
+def rule_ids(*scopes: Scope | str) -> list[str]:
+    """Ids of the registered rules of these scopes (e.g. what the W-V2 prober writes, which a
+    re-analysis of the pages must leave alone)."""
+    return [r.id for r in all_rules() if r.scope in scopes]
+
+
 def check_declarations(rules: Iterable[Rule], iset: IndicatorSet) -> None:
     """Every declared (indicator, item) must be known to the indicator set: an item the set
     does not list would never be scored. Indicators the set does not assess at all (e.g.

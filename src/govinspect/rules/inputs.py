@@ -24,6 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from govinspect.core.indicator_sets import IndicatorSet
 from govinspect.core.newmedia import AccountEntry, AccountFacts, AccountRef, InspectionRecord
@@ -37,7 +38,13 @@ from govinspect.core.types import (
     TransportFacts,
 )
 from govinspect.extract import PageFacts
+from govinspect.extract.site_tree import Column, column_tree, is_homepage
 from govinspect.lexicons.engine import Lexicon
+
+
+def host_of(url: str) -> str:
+    """The URL's host, lower case ("" when it has none)."""
+    return (urlsplit(url).hostname or "").lower()
 
 
 @dataclass(frozen=True)
@@ -111,10 +118,29 @@ class SiteInput:
 
     def derived(self, name: str, compute: Callable[[SiteInput], Any]) -> Any:
         """``compute(self)`` once per site under ``name`` (the column tree, a family's
-        findings …): every rule that asks again gets the same value."""
+        findings …): every rule that asks again gets the same value. Call it once the
+        site's pages are all in (the engine runs site rules after the last page)."""
         if name not in self._derived:
             self._derived[name] = compute(self)
         return self._derived[name]
+
+    def column_tree(self) -> list[Column]:
+        """The site's columns (extract/site_tree.py), built once per site."""
+        return self.derived("column_tree", lambda d: column_tree(d.pages, d.site))
+
+    def is_homepage(self, url: str) -> bool:
+        return is_homepage(url, self.site)
+
+    @property
+    def hosts(self) -> frozenset[str]:
+        """The site's hosts, lower case (its homepage's when the roster names none)."""
+        return self.derived("hosts", lambda d: frozenset(h.lower() for h in d.site.hosts)
+                            or frozenset({host_of(d.site.homepage)}))
+
+    def own_pages(self) -> list[PageFacts]:
+        """The site's own pages: on its hosts, not error pages (once per site)."""
+        return self.derived("own_pages", lambda d: [
+            p for p in d.pages if p.page_type != "error" and host_of(p.url) in d.hosts])
 
 
 @dataclass(frozen=True)

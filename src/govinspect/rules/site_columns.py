@@ -15,46 +15,32 @@ to its URL, so the engine can apply R9.
 
 from __future__ import annotations
 
-import re
-from collections import defaultdict
-from dataclasses import dataclass
 from datetime import date, datetime
-from urllib.parse import urldefrag, urlsplit, urlunsplit
 
 from dateutil.relativedelta import relativedelta
 
 from govinspect.core.types import Confidence, Evidence, Finding, SiteRef
 from govinspect.extract import PageFacts
-from govinspect.extract.columns import category as column_category
+from govinspect.extract.site_tree import (
+    ARTICLE_RE,
+    INDEX_RE,
+    SKIP_TYPES,
+    Column,
+    column_key,
+    is_homepage,
+    page_category,
+)
 from govinspect.rules.base import Rule, Scope, family_check, register
 
-# Categories whose content is a list of dated items: zero items there means a blank column.
-# Static categories (概况, 机构职能, 领导信息, 信息公开指南, 办事服务 …) are judged by presence only.
-ITEM_CATEGORIES = frozenset({"动态要闻", "通知公告", "政策文件", "政策解读", "人事", "规划计划",
-                             "数据发布", "办事统计", "年度报告", "留言咨询", "调查征集", "在线访谈"})
 # W-D1–W-D6: the category a site must have, and the indicator that misses it.
 REQUIRED = (("概况", "W-D1"), ("机构职能", "W-D2"), ("领导信息", "W-D3"), ("动态要闻", "W-D4"),
             ("政策文件", "W-D5"), ("政策解读", "W-D6"))
 # Fewer HTML pages than this: the crawl did not see the site, absence proves nothing.
 MIN_PAGES_FOR_ABSENCE = 10
-EXPLAINED_MARKERS = ("无信息说明", "不涉及")
-
-_INDEX_RE = re.compile(r"^(index|default)(_\d+)?\.(s?html?|jsp|php|aspx?)$", re.I)
-_ARTICLE_RE = re.compile(r"/t\d{8}_\d+\.s?html?$|/art_\d+_\d+\.html$", re.I)
-_SKIP_TYPES = frozenset({"error", "search", "message_detail", "article", "policy"})
-
-
-@dataclass(frozen=True)
-class Column:
-    url: str  # the column's address (its first list page's directory or URL)
-    name: str | None
-    category: str | None
-    newest: str | None  # YYYY-MM-DD of the newest dated item
-    items: int  # distinct dated items seen over all its pages
-    blank: str | None  # None, "empty", "placeholder" or "explained"
-    pages: tuple[str, ...]
-    channel: bool  # aggregates sub-columns (not judged itself)
-    top: bool  # no ancestor column of the same category (一级栏目)
+# The column tree is a derivation below the rules (extract/site_tree.py), computed once per
+# site (SiteInput.column_tree()); the names this module's rules use:
+_column_key, _is_homepage, _category = column_key, is_homepage, page_category
+_INDEX_RE, _ARTICLE_RE, _SKIP_TYPES = INDEX_RE, ARTICLE_RE, SKIP_TYPES
 
 
 # ── helpers ─────────────────────────────────────────────────────────────────────────────
@@ -73,97 +59,6 @@ def _window_words(window: dict) -> str:
         return f"{window['months']}个月"
     days = int(window.get("days", 0))
     return f"{days // 7}周" if days and days % 7 == 0 else f"{days}天"
-
-
-def _column_key(url: str) -> str | None:
-    """The column address of a list page, or None when the URL is not an index-like page."""
-    parts = urlsplit(urldefrag(url)[0])
-    path = parts.path or "/"
-    last = path.rsplit("/", 1)[-1]
-    if last and not _INDEX_RE.match(last):
-        return None
-    folder = path[: len(path) - len(last)]
-    return urlunsplit((parts.scheme, parts.netloc.lower(), folder, "", ""))
-
-
-def _is_homepage(url: str, site: SiteRef) -> bool:
-    key = _column_key(url)
-    return key is not None and key == _column_key(site.homepage)
-
-
-def _category(page: PageFacts) -> str | None:
-    """The column's category: the breadcrumb's last crumb names the column itself on a list
-    page, so it wins over a site-wide meta ColumnName when it resolves to a category."""
-    crumbs = [c for c in page.breadcrumb if c not in ("首页", "正文", "当前位置")]
-    if crumbs:
-        from_crumb = column_category(crumbs[-1])
-        if from_crumb:
-            return from_crumb
-    return page.column_category
-
-
-def _blank_kind(page: PageFacts) -> str:
-    """Which blank marker the page shows; extraction only says that it shows one."""
-    texts = [page.title or "", page.main_text, *(link.text for link in page.links)]
-    return "explained" if any(m in t for t in texts for m in EXPLAINED_MARKERS) else "placeholder"
-
-
-def column_tree(pages: list[PageFacts], site: SiteRef) -> list[Column]:
-    """The site's columns, from its list pages (see module doc)."""
-    groups: dict[str, list[PageFacts]] = defaultdict(list)
-    alias: dict[str, str] = {}  # pagination page URL -> column key
-    for p in pages:
-        if p.page_type in _SKIP_TYPES and not p.list_items and not p.blank_column:
-            continue
-        if p.page_type in ("error", "search", "message_detail") or not p.column_name:
-            continue
-        if _is_homepage(p.url, site):
-            continue
-        key = _column_key(p.url)
-        if key is None:
-            # a list page at its own address (list.jsp?…); never a TRS article address
-            if (p.page_type not in ("list", "message_list") or _ARTICLE_RE.search(p.url)
-                    or not (p.list_items or p.pagination or p.blank_column)):
-                continue
-            key = urldefrag(p.url)[0]
-        groups[key].append(p)
-        for other in p.pagination:
-            alias.setdefault(urldefrag(other)[0], key)
-    # a non-index pagination page captured on its own joins the column that links to it
-    for key in list(groups):
-        target = alias.get(key)
-        if target and target != key and target in groups:
-            groups[target].extend(groups.pop(key))
-    keys = sorted(groups)
-    columns: list[Column] = []
-    for key in keys:
-        ps = sorted(groups[key], key=lambda p: (len(p.url), p.url))
-        first = ps[0]
-        dated: dict[str, str] = {}
-        for p in ps:
-            for it in p.list_items:
-                if it.date:
-                    dated.setdefault(it.url, it.date)
-            for m in p.messages:
-                if m.asked_at:
-                    dated.setdefault(f"{p.url}#{m.title}", m.asked_at[:10])
-        blank = None
-        if not dated:
-            if any(p.blank_column for p in ps):
-                blank = _blank_kind(next(p for p in ps if p.blank_column))
-            elif _category(first) in ITEM_CATEGORIES and _column_key(first.url):
-                blank = "empty"
-        channel = any(k != key and k.startswith(key) for k in keys)
-        columns.append(Column(key, first.column_name, _category(first),
-                              max(dated.values()) if dated else None, len(dated), blank,
-                              tuple(p.url for p in ps), channel, True))
-    by_key = {c.url: c for c in columns}
-    out = []
-    for c in columns:
-        ancestors = [by_key[k] for k in by_key if k != c.url and c.url.startswith(k)]
-        top = not any(a.category == c.category for a in ancestors)
-        out.append(Column(**{**c.__dict__, "top": top}))
-    return out
 
 
 def _finding(rule: Rule, site: SiteRef, indicator: str, item: str, col: Column, message: str,
@@ -196,7 +91,7 @@ def check_columns(data, ctx) -> list[Finding]:
     explained_blank = bool((v4.get("blank_column") or {}).get("explained_is_blank", True))
 
     findings: list[Finding] = []
-    for col in column_tree(data.pages, site):
+    for col in data.column_tree():
         if col.channel:
             continue
         name = col.name or col.url
@@ -259,7 +154,7 @@ def missing_columns(data, ctx) -> list[Finding]:
     if len(pages) < MIN_PAGES_FOR_ABSENCE:
         return []
     seen = {p.column_category for p in pages if p.column_category}
-    seen |= {c.category for c in column_tree(data.pages, data.site) if c.category}
+    seen |= {c.category for c in data.column_tree() if c.category}
     out = []
     for category, indicator in REQUIRED:
         if category in seen or indicator not in ctx.indicator_set.indicators:
@@ -277,7 +172,7 @@ def missing_columns(data, ctx) -> list[Finding]:
 def service_stats(data, ctx) -> list[Finding]:
     """办事统计: no column, or its newest item older than the 1- and 3-month windows."""
     items = _items(ctx, "W-D12")
-    cols = [c for c in column_tree(data.pages, data.site)
+    cols = [c for c in data.column_tree()
             if c.category == "办事统计" and not c.channel]
     site = data.site
     if not cols:
@@ -334,7 +229,7 @@ def data_release(data, ctx) -> list[Finding]:
         return []  # 加分指标 apply to government portals only (R1)
     items = _items(ctx, "W-B1")
     site, t = data.site, ctx.reference_time
-    cols = [c for c in column_tree(data.pages, site) if c.category == "数据发布" and not c.channel]
+    cols = [c for c in data.column_tree() if c.category == "数据发布" and not c.channel]
     out: list[Finding] = []
     dated = [c for c in cols if c.newest and date.fromisoformat(c.newest) <= t.date()]
     if dated:

@@ -14,8 +14,8 @@ from lxml import etree
 from govinspect.core.types import Confidence, Evidence, Finding
 from govinspect.extract import PageFacts
 from govinspect.extract.dom import clean, parse_shared
+from govinspect.extract.site_tree import is_homepage as _is_homepage
 from govinspect.rules.base import PageNote, Rule, Scope, register
-from govinspect.rules.site_columns import _is_homepage
 
 NOTE = "site_header"
 LISTED_PAGES = 10

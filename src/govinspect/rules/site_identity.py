@@ -13,8 +13,11 @@ from urllib.parse import urlsplit
 
 from govinspect.core.types import Evidence, Finding, SiteKind, Span
 from govinspect.extract import PageFacts
+from govinspect.extract.site_tree import ARTICLE_RE as _ARTICLE_RE
+from govinspect.extract.site_tree import column_key as _column_key
+from govinspect.extract.site_tree import column_tree
+from govinspect.extract.site_tree import is_homepage as _is_homepage
 from govinspect.rules.base import Rule, Scope, register
-from govinspect.rules.site_columns import _ARTICLE_RE, _column_key, _is_homepage, column_tree
 
 # Footer attribute -> the item's name in 网页设计规范 / INDICATORS.md W-D21.
 FOOTER_ITEMS = (("dzjg", "党政机关网站标识"), ("site_id_code", "网站标识码"),
@@ -32,8 +35,7 @@ def _host(url: str) -> str:
 
 
 def _own_pages(data) -> list[PageFacts]:
-    hosts = {h.lower() for h in data.site.hosts} or {_host(data.site.homepage)}
-    return [p for p in data.pages if p.page_type != "error" and _host(p.url) in hosts]
+    return data.own_pages()
 
 
 def _has(footer, attr: str) -> bool:

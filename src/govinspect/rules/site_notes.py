@@ -16,8 +16,9 @@ from urllib.parse import urlsplit
 from govinspect.core.types import Confidence, Evidence, Finding
 from govinspect.extract import PageFacts
 from govinspect.extract.dates import url_date
+from govinspect.extract.site_tree import ARTICLE_RE as _ARTICLE_RE
+from govinspect.extract.site_tree import is_homepage as _is_homepage
 from govinspect.rules.base import PageNote, Rule, Scope, register
-from govinspect.rules.site_columns import _ARTICLE_RE, _is_homepage
 from govinspect.rules.site_policy import indicator, norm_url
 
 LISTED_PAGES = 10  # how many page URLs a site-level finding lists
@@ -29,8 +30,7 @@ def _host(url: str) -> str:
 
 
 def _own(data) -> list[PageFacts]:
-    hosts = {h.lower() for h in data.site.hosts} or {_host(data.site.homepage)}
-    return [p for p in data.pages if p.page_type != "error" and _host(p.url) in hosts]
+    return data.own_pages()
 
 
 # ── R8 undated items ───────────────────────────────────────────────────────────────────

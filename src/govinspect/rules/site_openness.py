@@ -9,12 +9,11 @@ from urllib.parse import urlsplit
 
 from govinspect.core.types import Confidence, Evidence, Finding, Span
 from govinspect.extract import PageFacts
+from govinspect.extract.site_tree import column_key as _column_key
 from govinspect.rules.base import Rule, Scope, register
 from govinspect.rules.site_columns import (
     MIN_PAGES_FOR_ABSENCE,
-    _column_key,
     _window_words,
-    column_tree,
     window_start,
 )
 from govinspect.rules.site_policy import indicator, parse_day, ref_date
@@ -46,7 +45,7 @@ def column_names(data, tree=None) -> set[str]:
     only trace of a column the crawl did not enter or that lives on another platform)."""
     hosts = {h.lower() for h in data.site.hosts} or {
         (urlsplit(data.site.homepage).hostname or "").lower()}
-    tree = column_tree(data.pages, data.site) if tree is None else tree
+    tree = data.column_tree() if tree is None else tree
     names = {c.name for c in tree if c.name}
     for p in data.pages:
         if p.page_type == "error":
@@ -84,7 +83,7 @@ def mandatory_columns(data, ctx) -> list[Finding]:
     if len([p for p in data.pages if p.page_type != "error"]) < MIN_PAGES_FOR_ABSENCE:
         return []  # the crawl did not see the site: absence proves nothing
     categories = _category_names(indicator(ctx, "P1"))
-    tree = column_tree(data.pages, data.site)
+    tree = data.column_tree()
     names = sorted(column_names(data, tree))
     where = _disclosure_url(data)
     code = data.site.code

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from govinspect.core.indicator_sets import IndicatorSet, IndicatorSetError, load_indicator_set
 from govinspect.core.roster import Table
-from govinspect.core.types import Evidence, Finding
+from govinspect.core.types import Finding
 from govinspect.indicators.inquiries import Inquiry as CoreInquiry
 from govinspect.indicators.manual_io import (
     COLUMNS,
@@ -25,6 +25,7 @@ from govinspect.indicators.manual_io import (
     parse_manual_tables,
     parse_when,
 )
+from govinspect.rules.inputs import AccountCheckEntry, ManualInput
 from govinspect.web.review.files import ReviewFileError, read_tables, write_workbook
 from govinspect.web.review.models import (
     METRICS,
@@ -245,31 +246,44 @@ def previous_figures(round_: Round) -> dict[str, Decimal]:
 
 # ── what the engine needs ────────────────────────────────────────────────────────────────
 
+def _manual_scope(round_: Round, iset: IndicatorSet, data: ManualInput) -> list[Finding]:
+    """The manual-scope rules (rules/base.Scope.MANUAL) on what the round recorded."""
+    from govinspect.rules.base import Scope
+    from govinspect.rules.engine import run_scope
+    from govinspect.rules.inputs import RoundContext
+
+    ctx = RoundContext(reference_time=round_.reference_time, indicator_set=iset,
+                       round_name=round_.name)
+    return run_scope(Scope.MANUAL, data, ctx)
+
+
 def manual_findings(round_: Round) -> list[Finding]:
-    """The round's manual findings as the engine's findings (point overrides in details)."""
-    out = []
+    """The round's manual findings as the engine's findings (rule GI-M001; point overrides in
+    details)."""
+    entries = []
     for m in ManualFinding.objects.filter(round=round_).select_related("site", "account"):
         subject = m.site if m.site_id else m.account
         row = FindingRow(subject.code, "site" if m.site_id else "account", m.indicator_id,
                          m.item, m.message, m.url, m.points)
-        out.append(row.to_core(_subject_url(subject), entered_by=m.entered_by))
-    return out
+        entries.append(row.to_core(_subject_url(subject), entered_by=m.entered_by))
+    if not entries:
+        return []
+    return _manual_scope(round_, load_indicator_set(round_.indicator_set),
+                         ManualInput(entries=tuple(entries)))
 
 
 def interaction_findings(round_: Round, iset: IndicatorSet) -> list[Finding]:
-    """NM-V3 (互动回应差) for every account whose interaction function was found not to work."""
+    """NM-V3 (互动回应差, rule GI-NM102) for every account whose interaction function was found
+    not to work (collected or entered by hand)."""
     if "no_interaction" not in (iset.indicators.get("NM-V3", {}).get("items") or {}):
         return []
-    out = []
-    for c in AccountCheck.objects.filter(round=round_, interaction_ok=False) \
-            .select_related("account"):
-        a = c.account
-        out.append(Finding(rule_id="MANUAL.NM-V3", indicator_id="NM-V3", subject=a.code,
-                           message=f"“{a.name}”{a.platform}互动功能无法使用"
-                           + (f"：{c.notes}" if c.notes else ""),
-                           evidence=Evidence(url=a.code), item="no_interaction",
-                           details={"manual": True, "account_check": c.pk}))
-    return out
+    checks = tuple(AccountCheckEntry(c.account.code, c.account.name, c.account.platform,
+                                     c.interaction_ok, c.notes, c.pk)
+                   for c in AccountCheck.objects.filter(round=round_, interaction_ok=False)
+                   .select_related("account"))
+    if not checks:
+        return []
+    return _manual_scope(round_, iset, ManualInput(checks=checks))
 
 
 def last_posts(round_: Round) -> dict[str, dt.datetime]:

@@ -3,16 +3,18 @@ new-media rules, store what they find. The I/O shell around ``rules.newmedia``.
 
 collect_accounts  sources (账号标识码 → feed / Weibo JSON address) → raw bytes under
                   ``rounds/<round>/newmedia/`` (re-analysis needs no network)
-analyse_accounts  raw bytes + inspection .xlsx + 转载任务 → ``check_accounts`` →
-                  * AccountCheck rows (last post, interaction, menus): the 通报 scores NM-V2 and
-                    NM-V3 from them, as it does for a round entered by hand;
-                  * Finding rows for the other indicators (NM-V1, NM-L1, NM-D*);
-                  * ``newmedia/findings.json``: every finding, also those about accounts that
-                    are not in the roster (擅自开设), which the database cannot hold.
+analyse_accounts  raw bytes + inspection .xlsx + 转载任务 → the account-scope rules
+                  (rules/engine.py, ``Scope.ACCOUNT``) →
+                  * AccountCheck rows (last post, interaction, menus);
+                  * Finding rows (NM-V1, NM-L1, NM-D*);
+                  * ``newmedia/findings.json``: every account-scope finding, also those about
+                    accounts that are not in the roster (擅自开设), which the database cannot
+                    hold.
 account_findings  what the round found about accounts, for findings.json and the evaluation.
 
-NM-V2 / NM-V3 are not stored as Finding rows because the 通报 derives them from AccountCheck;
-storing both would name an account twice.
+NM-V2 (GI-NM001) and NM-V3 (GI-NM102) are manual-scope rules: they judge the round's
+AccountCheck rows (last post, interaction), collected here or entered by hand, when the round
+is scored, so an account is named once whichever way its check was recorded.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from govinspect.collect.newmedia import (
     read_inspection_xlsx,
 )
 from govinspect.collect.newmedia.fetch import FetchError, PoliteClient
+from govinspect.core.indicator_sets import load_indicator_set
 from govinspect.core.newmedia import (
     AccountFacts,
     AccountRef,
@@ -47,7 +50,10 @@ from govinspect.core.newmedia import (
 )
 from govinspect.core.types import Confidence, Evidence
 from govinspect.core.types import Finding as CoreFinding
-from govinspect.rules.newmedia import RepostTask, check_accounts
+from govinspect.rules.base import Scope
+from govinspect.rules.engine import run_scope
+from govinspect.rules.inputs import AccountsInput, ManualInput, RoundContext
+from govinspect.rules.newmedia import RepostTask
 from govinspect.web.review.models import AccountCheck
 from govinspect.web.roster.models import Account
 from govinspect.web.rounds.models import Finding as FindingRow
@@ -55,7 +61,6 @@ from govinspect.web.rounds.models import ReviewState, Round
 from govinspect.web.rounds.persist import save_findings
 
 METHODS = ("feed", "weibo")  # 采集方式: RSS/Atom/JSON Feed, or Weibo mobile JSON
-_FROM_CHECKS = ("NM-V2", "NM-V3")  # scored from AccountCheck, see the module docstring
 ENTERED_BY = "自动采集"
 
 
@@ -284,12 +289,14 @@ def analyse_accounts(round_: Round, *, inspection: Path | str | None = None,
     facts, loose, problems = build_facts(round_, records)
     t = round_.reference_time
     registry = [f.account for f in facts]
-    findings = check_accounts(facts, t, round_.indicator_set, tasks=tasks or (), found=loose,
-                              registry=registry)
+    ctx = RoundContext(reference_time=t, indicator_set=load_indicator_set(round_.indicator_set),
+                       round_name=round_.name)
+    findings = run_scope(Scope.ACCOUNT, AccountsInput(tuple(facts), tuple(tasks or ()),
+                                                      tuple(loose), tuple(registry)), ctx)
     by_code = {a.code: a for a in Account.objects.filter(code__in=[f.account.code for f in facts])}
     stored: dict[str, list[CoreFinding]] = {code: [] for code in by_code}
     for f in findings:
-        if f.indicator_id not in _FROM_CHECKS and f.subject in stored:
+        if f.subject in stored:
             stored[f.subject].append(f)
     with transaction.atomic():
         for fa in facts:
@@ -344,8 +351,6 @@ def account_findings(round_: Round) -> list[CoreFinding]:
     dismissed), NM-V2 from the last-post times and NM-V3 from the interaction checks
     (``AccountCheck``, collected or imported), and the 擅自开设 findings about accounts that
     are not in the roster (from ``newmedia/findings.json``)."""
-    from govinspect.core.indicator_sets import load_indicator_set
-    from govinspect.rules.newmedia import stale_accounts
     from govinspect.web.review.services import interaction_findings
     from govinspect.web.rounds.notice import round_inputs
 
@@ -353,7 +358,9 @@ def account_findings(round_: Round) -> list[CoreFinding]:
     out = [r.to_core() for r in FindingRow.objects.filter(round=round_, account__isnull=False)
            .exclude(review_state=ReviewState.DISMISSED).order_by("indicator_id", "id")]
     data = round_inputs(round_)
-    out += stale_accounts(data.accounts, data.reference_time, iset)
+    ctx = RoundContext(reference_time=data.reference_time, indicator_set=iset,
+                       round_name=round_.name)
+    out += run_scope(Scope.MANUAL, ManualInput(accounts=tuple(data.accounts)), ctx)
     out += interaction_findings(round_, iset)
     side = newmedia_dir(round_) / "findings.json"
     if side.is_file():

@@ -49,12 +49,10 @@ from govinspect.core.probes import (
     slot_interval,
 )
 from govinspect.core.types import Finding
-from govinspect.rules.availability import (
-    INDICATOR,
-    UNREACHABLE_HOMEPAGE,
-    AvailabilityThresholds,
-    unreachable_homepage,
-)
+from govinspect.rules.availability import INDICATOR, AvailabilityThresholds
+from govinspect.rules.base import Scope
+from govinspect.rules.engine import rule_ids, run_scope
+from govinspect.rules.inputs import ProbeInput, RoundContext
 from govinspect.web.roster.models import Site
 from govinspect.web.rounds.models import Finding as FindingRow
 from govinspect.web.rounds.models import Probe, ReviewState, Round
@@ -357,16 +355,22 @@ def probe_results(round_: Round, site: Site) -> list[ProbeResult]:
 
 
 def write_availability_findings(round_: Round) -> dict[str, list[Finding]]:
-    """Judge every site's recorded visits with the W-V2 rule and store the findings; earlier
-    unreviewed W-V2 findings of this round that no longer hold are removed."""
-    thresholds = thresholds_for(round_)
+    """Judge every site's recorded visits with the probe-scope rules (W-V2, GI-A001) and
+    store the findings; earlier unreviewed findings of these rules in this round that no
+    longer hold are removed."""
+    ctx = RoundContext(reference_time=round_.reference_time,
+                       indicator_set=load_indicator_set(round_.indicator_set),
+                       round_name=round_.name)
+    probe_rules = rule_ids(Scope.PROBE)
     results: dict[str, list[Finding]] = {}
     for site in round_.sites.order_by("code"):
-        findings = unreachable_homepage(site.to_ref(), probe_results(round_, site), thresholds)
+        ref = site.to_ref()
+        findings = run_scope(Scope.PROBE, ProbeInput(ref, tuple(probe_results(round_, site))),
+                             ctx, subject=ref.code, url=ref.homepage)
         with _WRITE, transaction.atomic():
             save_findings(round_, site, findings)
             (FindingRow.objects
-             .filter(round=round_, site=site, rule_id=UNREACHABLE_HOMEPAGE.id,
+             .filter(round=round_, site=site, rule_id__in=probe_rules,
                      review_state=ReviewState.PENDING)
              .exclude(fingerprint__in=[f.fingerprint for f in findings])
              .delete())

@@ -28,6 +28,8 @@ from govinspect.core.indicator_sets import IndicatorSet, load_indicator_set
 from govinspect.core.types import Confidence, Finding, SiteKind
 from govinspect.reports.findings import RoundReport
 from govinspect.rules.analyse import PageInput, RoundContext, analyse_round_pages
+from govinspect.rules.base import Scope
+from govinspect.rules.engine import rule_ids
 from govinspect.web.roster.models import Site
 from govinspect.web.rounds.models import Capture, ReviewState, Round
 from govinspect.web.rounds.models import Finding as FindingRow
@@ -91,11 +93,6 @@ def ingest_captures(round_: Round) -> int:
     return total
 
 
-# Findings written by other steps than page analysis (the prober writes W-V2 itself);
-# re-analysis must not remove them.
-_NOT_FROM_ANALYSIS = ("GI-A001",)
-
-
 def office_lexicon():
     """The shipped term lists plus the office's own files in WORKSPACE/lexicons/*.yaml
     (local leaders, place names, whitelists); None when the office has none."""
@@ -155,7 +152,8 @@ def analyse_round(round_: Round, progress: Callable[[int], None] | None = None
             save_findings(round_, site, findings)
             (FindingRow.objects
              .filter(round=round_, site=site, review_state=ReviewState.PENDING)
-             .exclude(rule_id__in=_NOT_FROM_ANALYSIS)
+             # the prober writes the probe-scope findings (W-V2) itself: not the analysis's
+             .exclude(rule_id__in=rule_ids(Scope.PROBE))
              .exclude(fingerprint__in=[f.fingerprint for f in findings])
              .delete())
     return results
