@@ -183,3 +183,21 @@ def test_pass_is_linear_in_text_length():
         assert w_large <= 20 * w_small * 1.2 + 50
         # CPU time grows no faster than the text (generous factor for a loaded machine).
         assert t_large <= 20 * max(t_small, 0.01) * 3
+
+
+# --- a pair written the same way in several sentences is meant ----------------------------
+
+def test_a_name_repeated_across_sentences_is_left_alone():
+    # a real magazine profile names its subject in almost every sentence (孙启勤 …)
+    text = ("正是彩票让本文的主人公孙启勤在短短4年间经历了一场浓缩的人生戏剧。"
+            "正在河边洗青菜的孙启勤见到我们，擦擦湿漉漉的手，将我们引进他的办公室。"
+            "透过窗外折进的阳光，孙启勤开始向记者讲述自己奖金得而复失的经历。")
+    assert detect(text) == []
+    # once, the same name is still a suspect (no cue says it is a name)
+    assert [s.char for s in detect(text.split("。")[1] + "。")] == ["勤"]
+
+
+def test_a_typo_pasted_three_times_is_still_a_typo():
+    sentence = "将天然气产供储销体系重大工程建射纳入相关专项督查。"
+    found = detect(sentence * 3)
+    assert [s.suggestion for s in found] == ["设"] * 3

@@ -428,6 +428,7 @@ def candidates(text: str, thresholds: Thresholds = DEFAULT_THRESHOLDS,
     spans = list(skip or []) + [m.span() for m in _DOC_NUMBER.finditer(text)]
     skipped = _mask(len(text), spans) if spans else None
     out: list[Candidate] = []
+    bigrams: dict[str, int] | None = None  # counted once, when a position is worth judging
     shortest = max(2, min(t.min_run, t.short_run))
     for run in _HAN.finditer(text):
         s, base = run.group(), run.start()
@@ -453,8 +454,59 @@ def candidates(text: str, thresholds: Thresholds = DEFAULT_THRESHOLDS,
                 continue
             if names_cover is None:
                 names_cover = _cover(m.names, s)
-            out.append(Candidate(base + i, s[i], d, round(gain, 2), kind, fuzzy, short, _named(text, base, s, i, names_cover)))
+            if bigrams is None:
+                bigrams = _bigram_counts(text)
+                varied: dict[str, bool] = {}
+            named = _named(text, base, s, i, names_cover) or _repeated(text, s, i, bigrams,
+                                                                       varied)
+            out.append(Candidate(base + i, s[i], d, round(gain, 2), kind, fuzzy, short, named))
     return out
+
+
+# A pair of characters written the same way this many times in one text, in different
+# sentences, is meant: a name (孙启勤 on every line of a profile, 金锺国), a brand (广汽) or a
+# term (播客), not a slip of the input method. The same sentence pasted three times (a summary
+# repeated in the body) is one occurrence in this sense: its typo is still reported.
+REPEATS = 3
+SURROUNDINGS = 2  # different surroundings (two characters either side) among them
+_SCAN_LIMIT = 50  # occurrences looked at per pair
+
+
+def _bigram_counts(text: str) -> dict[str, int]:
+    """How often each pair of Chinese characters occurs in ``text`` (one pass)."""
+    counts: dict[str, int] = {}
+    for run in _HAN.finditer(text):
+        r = run.group()
+        for j in range(len(r) - 1):
+            pair = r[j:j + 2]
+            counts[pair] = counts.get(pair, 0) + 1
+    return counts
+
+
+def _varied(text: str, pair: str) -> bool:
+    """Does ``pair`` occur in at least ``SURROUNDINGS`` different surroundings (two
+    characters either side)?"""
+    seen: set[str] = set()
+    pos = text.find(pair)
+    looked = 0
+    while pos >= 0 and looked < _SCAN_LIMIT:
+        seen.add(text[max(0, pos - 2):pos] + "|" + text[pos + 2:pos + 4])
+        if len(seen) >= SURROUNDINGS:
+            return True
+        looked += 1
+        pos = text.find(pair, pos + 1)
+    return False
+
+
+def _repeated(text: str, s: str, i: int, bigrams: dict[str, int],
+              varied: dict[str, bool]) -> bool:
+    for pair in ((s[i - 1:i + 1] if i else ""), (s[i:i + 2] if i + 1 < len(s) else "")):
+        if bigrams.get(pair, 0) >= REPEATS:
+            if pair not in varied:
+                varied[pair] = _varied(text, pair)
+            if varied[pair]:
+                return True
+    return False
 
 
 def detect(text: str, thresholds: Thresholds = DEFAULT_THRESHOLDS,
