@@ -1,4 +1,4 @@
-"""Findings entered by hand had the unregistered rule ids ``MANUAL.<indicator>``; they are now
+"""Findings entered by hand had unregistered rule ids (``MANUAL`` and the indicator); they are now
 the registered rules GI-M001 (人工检查问题) and GI-NM102 (NM-V3 from the account checks).
 Rename the stored ids and recompute what is derived from them (each item's group id and
 problem fingerprints: reports.rectification.GroupKey.id, core.types.Finding.fingerprint)."""
@@ -7,11 +7,12 @@ import hashlib
 
 from django.db import migrations
 
-OLD_PREFIX = "MANUAL."
+OLD_PREFIX = "MANUAL"  # no registered rule id starts with it
 
 
 def new_rule(old: str) -> str:
-    return "GI-NM102" if old == "MANUAL.NM-V3" else "GI-M001"
+    """GI-NM102 for the NM-V3 findings built from the account checks, else GI-M001."""
+    return "GI-NM102" if old.removeprefix(OLD_PREFIX).lstrip(".") == "NM-V3" else "GI-M001"
 
 
 def _sha(parts) -> str:
