@@ -303,17 +303,26 @@ def test_rules_are_registered_with_docs():
 
 
 @pytest.mark.parametrize("set_id, vetoed", [("chuzhou-2022", True), ("national-2019", False)])
-def test_check_accounts_on_a_round(set_id, vetoed):
+def test_new_media_rules_on_a_round_through_the_engine(set_id, vetoed):
+    from govinspect.rules.base import Scope
+    from govinspect.rules.engine import run_scope
+    from govinspect.rules.inputs import AccountsInput, ManualInput, RoundContext
+
     accounts = [weibo("weibo_getindex_absolute.json", ZHIAN),
                 weibo("weibo_getindex_relative.json", JIAOJING),
                 feed("wechat_rsshub.xml", JIKONG), feed("wechat_atom.xml", RENSHE)]
-    findings = nm.check_accounts(accounts, T, set_id, tasks=[TASK],
-                                 found=[found(Platform.WECHAT_MINI, "云上南谯", "滁州市南谯区人民政府办公室")],
-                                 registry=REGISTRY)
+    iset = load_indicator_set(set_id)
+    ctx = RoundContext(T, iset, "2022Q2")
+    findings = run_scope(Scope.ACCOUNT, AccountsInput(
+        tuple(accounts), (TASK,), (found(Platform.WECHAT_MINI, "云上南谯", "滁州市南谯区人民政府办公室"),),
+        tuple(REGISTRY)), ctx)
+    # NM-V2 is judged from the last posts the round records (manual scope)
+    entries = tuple(nm.AccountEntry(a.account.code, a.account.name, str(a.account.platform), "",
+                                    last_post=a.last_post_at(T)) for a in accounts)
+    findings += run_scope(Scope.MANUAL, ManualInput(accounts=entries), ctx)
     by = {(f.subject, f.indicator_id) for f in findings}
     assert ((ZHIAN.code, "NM-V2") in by) is vetoed
     assert (RENSHE.code, "NM-L1") in by and ("云上南谯", "NM-D4") in by
-    iset = load_indicator_set(set_id)
     results = {a.account.code: score_account(a.account.code, findings, iset) for a in accounts}
     assert results[ZHIAN.code].passed is not vetoed
     assert results[JIKONG.code].passed and results[JIAOJING.code].passed

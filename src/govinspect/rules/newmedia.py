@@ -652,29 +652,8 @@ UNFILED = register(Rule(
 ))
 
 
-# --- all together -----------------------------------------------------------------------------
-
-def check_accounts(accounts: Iterable[AccountFacts], t: dt.datetime,
-                   iset: IndicatorSet | str | None = None, *,
-                   tasks: Sequence[RepostTask] = (), found: Iterable[InspectionRecord] = (),
-                   registry: Iterable[AccountRef] = (), lexicon=None) -> list[Finding]:
-    """Every new-media rule over a round's accounts at reference time ``t``."""
-    accounts = list(accounts)
-    resolved = indicator_set(iset)
-    findings: list[Finding] = []
-    findings += check_serious_errors(accounts, t, lexicon=lexicon)
-    findings += check_not_updated(accounts, t, resolved)
-    findings += check_interaction(accounts)
-    findings += check_repost_tasks(accounts, tasks, t)
-    findings += check_relevance(accounts, t, resolved)
-    findings += check_menus(accounts, t)
-    findings += check_zombies(accounts, t)
-    findings += check_unfiled(found, registry)
-    return findings
-
-
 __all__ = [
-    "RepostTask", "check_accounts", "check_interaction", "check_menus", "check_not_updated",
+    "RepostTask", "check_interaction", "check_menus", "check_not_updated",
     "check_relevance", "check_repost_tasks", "check_serious_errors", "check_unfiled",
     "check_zombies", "config", "match_registry", "title_similarity", "unit_kind", "window_days",
 ]
