@@ -103,9 +103,10 @@ def test_transport_rules():
     [f] = tr.check_transport(site, TransportFacts(https_available=False), ctx().indicator_set)
     assert f.item == "no_https" and f.evidence.url == site.homepage
     data = site_input([])
-    assert tr.site_transport(data, ctx()) == []
+    assert tr.https_check(data, ctx()) == [] and tr.ipv6_check(data, ctx()) == []
     data.transport = TransportFacts(https_available=False)
-    assert [f.item for f in tr.site_transport(data, ctx())] == ["no_https"]
+    assert [f.item for f in tr.https_check(data, ctx())] == ["no_https"]
+    assert tr.ipv6_check(data, ctx()) == []
     for f in tr.check_transport(site, bad, ctx().indicator_set):
         ctx().indicator_set.item(f.indicator_id, f.item)  # every item exists in the set
 

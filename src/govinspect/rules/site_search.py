@@ -13,8 +13,10 @@ indicator set (W-D25 ``items``), the sample size from ``sample``.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from govinspect.core.types import Confidence, Evidence, Finding, SearchFacts, SearchQuery
-from govinspect.rules.base import Rule, Scope, family_check, register
+from govinspect.rules.base import Rule, Scope, register
 
 
 def _failure(q: SearchQuery) -> str | None:
@@ -35,60 +37,118 @@ def _details(facts: SearchFacts, queries: tuple[SearchQuery, ...]) -> dict:
                         "categories": list(q.categories)} for q in queries]}
 
 
-def check_search(site, facts: SearchFacts, iset=None) -> list[Finding]:
-    """W-D25 findings of one site's search facts."""
+@dataclass(frozen=True)
+class _Search:
+    """What the three W-D25 rules share: the sample and how the search fared on it."""
+
+    state: str  # unknown | no_form | no_queries | all_failed | none_found | works
+    queries: tuple[SearchQuery, ...]
+    failures: tuple[str | None, ...]
+    home: str
+
+
+def _search(site, facts: SearchFacts, iset=None) -> _Search:
     conf = (iset.indicators.get("W-D25") if iset is not None else None) or {}
     k = int(conf.get("sample", 4))
-    if facts.form_found is None:
-        return []
-    out: list[Finding] = []
-
-    def add(rule: Rule, item: str, message: str, evidence: Evidence,
-            confidence: Confidence = Confidence.CERTAIN, **extra) -> None:
-        out.append(Finding(rule_id=rule.id, indicator_id="W-D25", subject=site.code,
-                           message=message, evidence=evidence, confidence=confidence,
-                           item=item, details={**_details(facts, queries), **extra}))
-
     queries = facts.queries[:k]
     home = facts.homepage or site.homepage
-    if not facts.form_found:
-        add(NO_SEARCH, "no_search", "首页未提供站内搜索（未发现搜索表单）", Evidence(url=home),
-            Confidence.SUSPECTED, reason="no_form")
-        return out
-    if not queries:
-        return out  # a form, but no published title to search for (facts.note says why)
-    failures = [_failure(q) for q in queries]
-    first = Evidence(url=queries[0].url, parent_url=home, context=queries[0].title)
-    if all(failures):
-        why = "、".join(dict.fromkeys(f for f in failures if f))
-        add(NO_SEARCH, "no_search", f"站内搜索不可用：检索{len(queries)}个已发布信息标题均失败（{why}）",
-            first, reason="failed")
-        return out
-    found = [q for q in queries if q.found]
-    if not found:
-        add(NO_SEARCH, "no_search",
-            f"站内搜索不可用：抽查的{len(queries)}个已发布信息标题均未能在搜索结果第一页找到", first,
-            reason="none_found")
-        return out
-    for q, why in zip(queries, failures, strict=True):
+    failures = tuple(_failure(q) for q in queries)
+    if facts.form_found is None:
+        state = "unknown"
+    elif not facts.form_found:
+        state = "no_form"
+    elif not queries:
+        state = "no_queries"  # a form, but no published title to search for (facts.note says why)
+    elif all(failures):
+        state = "all_failed"
+    elif not any(q.found for q in queries):
+        state = "none_found"
+    else:
+        state = "works"
+    return _Search(state, queries, failures, home)
+
+
+def _finding(rule: Rule, site, facts: SearchFacts, s: _Search, item: str, message: str,
+             evidence: Evidence, confidence: Confidence = Confidence.CERTAIN,
+             **extra) -> Finding:
+    return Finding(rule_id=rule.id, indicator_id="W-D25", subject=site.code, message=message,
+                   evidence=evidence, confidence=confidence, item=item,
+                   details={**_details(facts, s.queries), **extra})
+
+
+def no_search(site, facts: SearchFacts, iset=None) -> list[Finding]:
+    """GI-R001: no search form, every query failing, or none of the titles found."""
+    s = _search(site, facts, iset)
+    if s.state == "no_form":
+        return [_finding(NO_SEARCH, site, facts, s, "no_search", "首页未提供站内搜索（未发现搜索表单）",
+                         Evidence(url=s.home), Confidence.SUSPECTED, reason="no_form")]
+    if s.state not in ("all_failed", "none_found"):
+        return []
+    first = Evidence(url=s.queries[0].url, parent_url=s.home, context=s.queries[0].title)
+    if s.state == "all_failed":
+        why = "、".join(dict.fromkeys(f for f in s.failures if f))
+        return [_finding(NO_SEARCH, site, facts, s, "no_search",
+                         f"站内搜索不可用：检索{len(s.queries)}个已发布信息标题均失败（{why}）",
+                         first, reason="failed")]
+    return [_finding(NO_SEARCH, site, facts, s, "no_search",
+                     f"站内搜索不可用：抽查的{len(s.queries)}个已发布信息标题均未能在搜索结果第一页"
+                     "找到", first, reason="none_found")]
+
+
+def titles_not_found(site, facts: SearchFacts, iset=None) -> list[Finding]:
+    """GI-R002: each sampled title missing from the first results page (when some were
+    found)."""
+    s = _search(site, facts, iset)
+    if s.state != "works":
+        return []
+    out = []
+    for q, why in zip(s.queries, s.failures, strict=True):
         if q.found:
             continue
         suffix = f"（检索失败：{why}）" if why else ""
-        add(NOT_FOUND, "not_found", f"站内搜索结果第一页未找到已发布信息：{q.title}{suffix}",
-            Evidence(url=q.url, parent_url=q.page_url, context=q.title), title=q.title)
-    if not any(q.categorised for q in found):
-        q = found[0]
-        add(NOT_CATEGORISED, "not_categorised", "站内搜索结果未按政策文件、办事指南等类别分类展示",
-            Evidence(url=q.url, parent_url=home, context=q.title), Confidence.SUSPECTED)
+        out.append(_finding(NOT_FOUND, site, facts, s, "not_found",
+                            f"站内搜索结果第一页未找到已发布信息：{q.title}{suffix}",
+                            Evidence(url=q.url, parent_url=q.page_url, context=q.title),
+                            title=q.title))
     return out
 
 
+def results_not_categorised(site, facts: SearchFacts, iset=None) -> list[Finding]:
+    """GI-R003: no results page that found its title labels results by category."""
+    s = _search(site, facts, iset)
+    if s.state != "works":
+        return []
+    found = [q for q in s.queries if q.found]
+    if any(q.categorised for q in found):
+        return []
+    q = found[0]
+    return [_finding(NOT_CATEGORISED, site, facts, s, "not_categorised",
+                     "站内搜索结果未按政策文件、办事指南等类别分类展示",
+                     Evidence(url=q.url, parent_url=s.home, context=q.title),
+                     Confidence.SUSPECTED)]
+
+
+def check_search(site, facts: SearchFacts, iset=None) -> list[Finding]:
+    """The three W-D25 rules on one site's search facts (for callers outside the engine)."""
+    return (no_search(site, facts, iset) + titles_not_found(site, facts, iset)
+            + results_not_categorised(site, facts, iset))
+
+
 def site_search(site_input, ctx) -> list[Finding]:
-    """Site check: only when the collector recorded the site's search."""
+    """The three W-D25 rules on a site input: only when the collector recorded its search."""
     facts = getattr(site_input, "search", None)
     if facts is None:
         return []
     return check_search(site_input.site, facts, ctx.indicator_set)
+
+
+def _on_site(check):
+    """A W-D25 rule over a site input (nothing when the collector recorded no search)."""
+    def run(data, ctx) -> list[Finding]:
+        return [] if data.search is None else check(data.site, data.search, ctx.indicator_set)
+
+    run.__name__ = run.__qualname__ = f"{check.__name__}_on_site"
+    return run
 
 
 _EXAMPLE_FORM = ('<form action="/was5/web/search" method="get"><input type="hidden" '
@@ -108,7 +168,7 @@ NO_SEARCH = register(Rule(
     example=_EXAMPLE_FORM + "\n检索“示例市教育体育局关于印发《示例市学前教育实施方案》的通知” → HTTP 500",
     fix="在网站公共头部提供站内搜索，保证检索服务稳定可用，新发布的信息及时进入检索索引。",
     basis="W-D25 站内搜索（国办秘函〔2019〕19号 扣分指标 功能设计）。",
-    check=family_check(site_search, "GI-R001"),
+    check=_on_site(no_search),
     scope=Scope.SITE, emits=(("W-D25", "no_search"),),
     needs=("search",),
 ))
@@ -127,7 +187,7 @@ NOT_FOUND = register(Rule(
     fix="检查检索系统的索引范围和更新频率，确保全部栏目已发布的信息都能被检索到。",
     basis="W-D25 站内搜索（国办秘函〔2019〕19号 扣分指标 功能设计）：随机抽查4条已发布信息标题，"
     "每条在搜索结果第一页找不到扣1分。",
-    check=family_check(site_search, "GI-R002"),
+    check=_on_site(titles_not_found),
     scope=Scope.SITE, emits=(("W-D25", "not_found"),),
     needs=("search",),
 ))
@@ -145,7 +205,7 @@ NOT_CATEGORISED = register(Rule(
     "关于做好2022年义务教育招生入学工作的通知</a></li>…</ul>（结果不分类，混排）",
     fix="在检索结果页按政策文件、政策解读、办事指南、新闻动态、互动交流等类别分组或提供分类筛选。",
     basis="W-D25 站内搜索（国办秘函〔2019〕19号 扣分指标 功能设计）：搜索结果未按类别展示扣1分。",
-    check=family_check(site_search, "GI-R003"),
+    check=_on_site(results_not_categorised),
     scope=Scope.SITE, emits=(("W-D25", "not_categorised"),),
     needs=("search",),
 ))

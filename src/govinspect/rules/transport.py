@@ -6,38 +6,53 @@ nothing is judged when a fact is ``None`` (not measured)."""
 from __future__ import annotations
 
 from govinspect.core.types import Confidence, Evidence, Finding, SiteRef, TransportFacts
-from govinspect.rules.base import Rule, Scope, family_check, register
+from govinspect.rules.base import Rule, Scope, register
+
+
+def _finding(rule: Rule, site: SiteRef, facts: TransportFacts, indicator: str, item: str,
+             message: str, confidence: Confidence = Confidence.CERTAIN, **details) -> Finding:
+    return Finding(rule_id=rule.id, indicator_id=indicator, subject=site.code,
+                   message=message, evidence=Evidence(url=facts.url or site.homepage),
+                   confidence=confidence, item=item,
+                   details={"checked_at": facts.checked_at, **details})
+
+
+def https_findings(site: SiteRef, facts: TransportFacts, iset=None) -> list[Finding]:
+    """GI-X001: G13 HTTPS problems, from one site's transport facts."""
+    conf = (iset.indicators.get("G13") if iset is not None else None) or {}
+    warn = int(conf.get("cert_warn_days", 30))
+    out: list[Finding] = []
+
+    def add(item: str, message: str, **details) -> None:
+        out.append(_finding(HTTPS, site, facts, "G13", item, message, **details))
+
+    if facts.https_available is False:
+        add("no_https", "网站未提供HTTPS访问")
+    elif facts.https_available:
+        if facts.redirects_to_https is False:
+            add("no_redirect", "HTTP访问未自动跳转至HTTPS")
+        if facts.cert_valid is False:
+            reason = {"cert_error": facts.cert_error} if facts.cert_error else {}
+            add("cert_invalid", _cert_message(facts), **reason)
+        elif facts.cert_days_left is not None and facts.cert_days_left < warn:
+            add("cert_expiring", f"HTTPS证书将在{facts.cert_days_left}天后过期")
+        if facts.hsts is False:
+            add("no_hsts", "HTTPS响应未设置HSTS（Strict-Transport-Security）")
+    return out
+
+
+def ipv6_findings(site: SiteRef, facts: TransportFacts) -> list[Finding]:
+    """GI-X002: W-D29 no IPv6, from one site's transport facts."""
+    if facts.ipv6 is not False:
+        return []
+    return [_finding(IPV6, site, facts, "W-D29", "no_ipv6", _ipv6_message(facts),
+                     _ipv6_confidence(facts), aaaa=facts.ipv6_aaaa,
+                     prober_ipv6=facts.prober_ipv6)]
 
 
 def check_transport(site: SiteRef, facts: TransportFacts, iset=None) -> list[Finding]:
-    """G13 HTTPS problems and W-D29 no IPv6, from one site's transport facts."""
-    conf = (iset.indicators.get("G13") if iset is not None else None) or {}
-    warn = int(conf.get("cert_warn_days", 30))
-    url = facts.url or site.homepage
-    out: list[Finding] = []
-
-    def add(rule: Rule, indicator: str, item: str, message: str,
-            confidence: Confidence = Confidence.CERTAIN, **details) -> None:
-        out.append(Finding(rule_id=rule.id, indicator_id=indicator, subject=site.code,
-                           message=message, evidence=Evidence(url=url), confidence=confidence,
-                           item=item, details={"checked_at": facts.checked_at, **details}))
-
-    if facts.https_available is False:
-        add(HTTPS, "G13", "no_https", "网站未提供HTTPS访问")
-    elif facts.https_available:
-        if facts.redirects_to_https is False:
-            add(HTTPS, "G13", "no_redirect", "HTTP访问未自动跳转至HTTPS")
-        if facts.cert_valid is False:
-            reason = {"cert_error": facts.cert_error} if facts.cert_error else {}
-            add(HTTPS, "G13", "cert_invalid", _cert_message(facts), **reason)
-        elif facts.cert_days_left is not None and facts.cert_days_left < warn:
-            add(HTTPS, "G13", "cert_expiring", f"HTTPS证书将在{facts.cert_days_left}天后过期")
-        if facts.hsts is False:
-            add(HTTPS, "G13", "no_hsts", "HTTPS响应未设置HSTS（Strict-Transport-Security）")
-    if facts.ipv6 is False:
-        add(IPV6, "W-D29", "no_ipv6", _ipv6_message(facts), _ipv6_confidence(facts),
-            aaaa=facts.ipv6_aaaa, prober_ipv6=facts.prober_ipv6)
-    return out
+    """Both transport rules on one site's facts (for callers outside the engine)."""
+    return https_findings(site, facts, iset) + ipv6_findings(site, facts)
 
 
 def _ipv6_message(facts: TransportFacts) -> str:
@@ -74,12 +89,15 @@ def _cert_message(facts: TransportFacts) -> str:
     return "HTTPS证书无效（过期、域名不符或证书链不完整）"
 
 
-def site_transport(site_input, ctx) -> list[Finding]:
-    """Site check: only when the collector recorded transport facts for the site."""
-    facts = getattr(site_input, "transport", None)
-    if facts is None:
-        return []
-    return check_transport(site_input.site, facts, ctx.indicator_set)
+def https_check(data, ctx) -> list[Finding]:
+    """GI-X001, when the collector recorded transport facts for the site."""
+    return [] if data.transport is None else https_findings(data.site, data.transport,
+                                                            ctx.indicator_set)
+
+
+def ipv6_check(data, ctx) -> list[Finding]:
+    """GI-X002, when the collector recorded transport facts for the site."""
+    return [] if data.transport is None else ipv6_findings(data.site, data.transport)
 
 
 HTTPS = register(Rule(
@@ -95,7 +113,7 @@ HTTPS = register(Rule(
     example="http://www.example.gov.cn/ 正常访问，https://www.example.gov.cn/ 连接失败。",
     fix="部署有效的HTTPS证书并设置自动续期；HTTP访问301跳转至HTTPS；开启HSTS。",
     basis="G13 HTTPS（《政府网站发展指引》安全防护要求，国家检查指标未计分，未确认）。",
-    check=family_check(site_transport, "GI-X001"),
+    check=https_check,
     scope=Scope.SITE, emits=(("G13", "no_https"), ("G13", "no_redirect"), ("G13", "cert_invalid"), ("G13", "cert_expiring"), ("G13", "no_hsts")),
     needs=("transport",),
 ))
@@ -113,7 +131,7 @@ IPV6 = register(Rule(
     "连接被重置。",
     fix="为网站配置IPv6地址和AAAA记录，或接入支持IPv6的云服务/CDN，并验证首页和主要栏目可访问。",
     basis="W-D29 IPv6改造（国办秘函〔2019〕19号 扣分指标 功能设计）。",
-    check=family_check(site_transport, "GI-X002"),
+    check=ipv6_check,
     scope=Scope.SITE, emits=(("W-D29", "no_ipv6"),),
     needs=("transport",),
 ))
