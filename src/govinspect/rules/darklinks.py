@@ -17,7 +17,7 @@ from lxml import etree
 
 from govinspect.core.types import Confidence, Evidence, Finding, Span
 from govinspect.lexicons.engine import Lexicon, default_lexicon
-from govinspect.rules.base import Rule, Scope, family_check, register
+from govinspect.rules.base import Rule, Scope, register
 
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*>")
 _SPACES = re.compile(r"\s+")
@@ -392,9 +392,19 @@ def _spam_words(text: str, lexicon: Lexicon) -> list[str]:
 def check_dark_links(html: str | bytes, *, url: str = "", subject: str = "",
                      site_hosts: tuple[str, ...] = (), page: PageText | None = None,
                      lexicon: Lexicon | None = None) -> list[Finding]:
-    """Hidden blocks with outbound links or spam words, and script-written spam links."""
-    # The text and element spans are only needed for a finding's offsets: built on demand.
+    """Hidden blocks with outbound links or spam words (GI-S001), and script-written spam
+    links (GI-S002): both rules on one page (for callers outside the engine)."""
     root = page.root if page is not None else parse_html(html)
+    return (hidden_links(root, url=url, subject=subject, site_hosts=site_hosts, page=page,
+                         lexicon=lexicon)
+            + scripted_links(root, url=url, subject=subject, site_hosts=site_hosts,
+                             lexicon=lexicon))
+
+
+def hidden_links(root, *, url: str = "", subject: str = "", site_hosts: tuple[str, ...] = (),
+                 page: PageText | None = None, lexicon: Lexicon | None = None) -> list[Finding]:
+    """GI-S001: hidden blocks with outbound links or spam words."""
+    # The text and element spans are only needed for a finding's offsets: built on demand.
     lex = lexicon if lexicon is not None else default_lexicon()
     sheet = _stylesheet_hidden(root)
     findings: list[Finding] = []
@@ -436,6 +446,15 @@ def check_dark_links(html: str | bytes, *, url: str = "", subject: str = "",
                                  "suggestion": "删除隐藏区块并排查网站是否被入侵",
                                  "reason": reason, "hosts": foreign, "words": words},
         ))
+    return findings
+
+
+def scripted_links(root, *, url: str = "", subject: str = "",
+                   site_hosts: tuple[str, ...] = (), lexicon: Lexicon | None = None
+                   ) -> list[Finding]:
+    """GI-S002: scripts that write spam links or redirect to outside sites."""
+    lex = lexicon if lexicon is not None else default_lexicon()
+    findings: list[Finding] = []
     for script in root.iter("script"):
         code = unquote(script.text or "")
         if not code.strip():
@@ -460,17 +479,29 @@ def check_dark_links(html: str | bytes, *, url: str = "", subject: str = "",
         ))
     return findings
 
-def dark_links(page, ctx) -> list[Finding]:
-    """GI-S001 and GI-S002 together (one walk over the page's hidden elements)."""
-    facts = page.facts
-    # Decode with the encoding extraction detected, so GBK pages give readable evidence.
-    try:
-        html = page.body.decode(facts.encoding.detected or "utf-8", errors="replace")
-    except LookupError:
-        html = page.body.decode("utf-8", errors="replace")
-    return check_dark_links(html, url=page.capture.url, subject=page.site.code,
-                            site_hosts=page.site.hosts, lexicon=ctx.lexicon)
+def _page_root(page):
+    """The page's parsed tree, decoded with the encoding extraction detected (so GBK pages
+    give readable evidence); parsed once for both dark-link rules."""
+    def parse(p):
+        try:
+            html = p.body.decode(p.facts.encoding.detected or "utf-8", errors="replace")
+        except LookupError:
+            html = p.body.decode("utf-8", errors="replace")
+        return parse_html(html)
 
+    return page.derived("darklinks.root", parse)
+
+
+def hidden_links_on_page(page, ctx) -> list[Finding]:
+    """GI-S001 on one captured page."""
+    return hidden_links(_page_root(page), url=page.capture.url, subject=page.site.code,
+                        site_hosts=page.site.hosts, lexicon=ctx.lexicon)
+
+
+def scripted_links_on_page(page, ctx) -> list[Finding]:
+    """GI-S002 on one captured page."""
+    return scripted_links(_page_root(page), url=page.capture.url, subject=page.site.code,
+                          site_hosts=page.site.hosts, lexicon=ctx.lexicon)
 
 
 HIDDEN = register(Rule(
@@ -493,7 +524,7 @@ HIDDEN = register(Rule(
     "澳门威尼斯人</a></div>",
     fix="立即删除隐藏区块，排查并修补网站漏洞、更换后台密码，检查同模板的所有页面。",
     basis="W-V1 安全、泄密事故等严重问题（发布或链接色情等内容；网站被篡改）。",
-    check=family_check(dark_links, "GI-S001"),
+    check=hidden_links_on_page,
     scope=Scope.PAGE, emits=(("W-V1", "harmful_content"),),
     needs=("html",),
 ))
@@ -509,7 +540,7 @@ SCRIPTED = register(Rule(
     "北京赛车pk10</a></div>')</script>",
     fix="删除可疑脚本，核对模板和公共 JS 文件，排查入侵途径。",
     basis="W-V1 安全、泄密事故等严重问题（网站被篡改、链接有害内容）。",
-    check=family_check(dark_links, "GI-S002"),
+    check=scripted_links_on_page,
     scope=Scope.PAGE, emits=(("W-V1", "harmful_content"),),
     needs=("html",),
 ))
