@@ -9,7 +9,9 @@ A case is the input of one run of the rule through the engine plus the findings 
     site: {code, name, homepage, kind, hosts}  # default: 示例市发展和改革委员会
     pages:                                   # page and site scopes: captured pages, in order
       - url: http://fgw.shishi.gov.cn/
-        file: home.html                      # beside the YAML (or ``html:`` inline)
+        file: home.html                      # beside the YAML (or ``html:`` inline, or
+                                             # ``realpage: <id>``: a page of
+                                             # ../shared/data/realpages, read there, never copied)
         status: 200                          # default 200; content_type, fetched_at too
     link_checks / transport / search / collected / traps / probes / first_seen:
                                              # what the collector and prober recorded
@@ -61,6 +63,28 @@ from govinspect.rules.inputs import (
 )
 
 FIXTURES = Path(__file__).parent / "fixtures"
+# The hand-labelled real pages are internal test data outside the project (their README: do not
+# copy them into it): fixtures name them, the loader reads them where they are.
+REALPAGES = Path(__file__).resolve().parents[3] / "shared" / "data" / "realpages"
+if not REALPAGES.is_dir():  # a worktree elsewhere: the team's shared folder
+    REALPAGES = Path("/work/shared/data/realpages")
+
+
+class MissingRealPage(LookupError):
+    """A fixture names a real page that is not on this machine."""
+
+
+def realpage(page_id: str) -> tuple[str, bytes]:
+    """(original URL, bytes) of one of the shared real pages."""
+    path = REALPAGES / "pages" / f"{page_id}.html"
+    if not path.is_file():
+        raise MissingRealPage(f"{path} (the shared real pages) is absent")
+    labels = {}
+    for line in (REALPAGES / "labels.jsonl").read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            row = yaml.safe_load(line)
+            labels[row["id"]] = row
+    return labels.get(page_id, {}).get("url") or f"http://{page_id}.invalid/", path.read_bytes()
 T = "2022-06-30T17:00:00+08:00"
 FETCHED = "2022-06-30T08:00:00Z"
 SITE = {"code": "3411000002", "name": "示例市发展和改革委员会",
@@ -128,11 +152,14 @@ def _site(case: dict) -> SiteRef:
 def _pages(case: dict, site: SiteRef) -> list[PageInput]:
     out = []
     for p in case.get("pages") or []:
-        if "file" in p:
+        url = p.get("url")
+        if "realpage" in p:
+            real_url, body = realpage(p["realpage"])
+            url = url or real_url
+        elif "file" in p:
             body = (case["_path"].parent / p["file"]).read_bytes()
         else:
             body = str(p.get("html", "")).encode(p.get("encoding", "utf-8"))
-        url = p["url"]
         capture = CaptureRecord(site.code, url, p.get("final_url", url), int(p.get("status", 200)),
                                 p.get("content_type", "text/html; charset=utf-8"),
                                 str(p.get("fetched_at", FETCHED)), int(p.get("depth", 1)),
