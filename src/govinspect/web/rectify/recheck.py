@@ -180,11 +180,11 @@ def fetch(site: SiteRef, urls: Iterable[str], out_dir: Path,
 def run_rule(rule_id: str, site: SiteRef, pages: list, link_checks: list, round_) -> list[Finding]:
     """The findings of rule ``rule_id`` on freshly fetched ``pages`` of ``site``.
 
-    SEAM: runs the analysis' narrowest entry point (``analyse_round_pages`` over the fetched
-    pages only) and keeps ``rule_id``'s findings. When the rule engine that runs one rule by
-    id and scope lands (notes/engine.md), this calls it instead; nothing else here changes."""
+    The rule engine runs this one rule (its selection) over the fetched pages only. A rule
+    that fails is an error of the re-check, never a passed item."""
     from govinspect.indicators.sets import load_indicator_set
-    from govinspect.rules.analyse import RoundContext, analyse_round_pages
+    from govinspect.rules.analyse import RoundContext, Selection, analyse_round_pages
+    from govinspect.rules.engine import FAILURE_RULE
     from govinspect.web.rounds.services import office_lexicon
 
     portal_hosts = tuple(h for s in round_.sites.filter(kind=SiteKind.PORTAL.value)
@@ -193,8 +193,12 @@ def run_rule(rule_id: str, site: SiteRef, pages: list, link_checks: list, round_
                        indicator_set=load_indicator_set(round_.indicator_set),
                        round_name=round_.name, portal_hosts=portal_hosts,
                        lexicon=office_lexicon())
-    found = analyse_round_pages([site], pages, link_checks, ctx)
-    return [f for f in found.get(site.code, []) if f.rule_id == rule_id]
+    found = analyse_round_pages([site], pages, link_checks, ctx,
+                                selection=Selection.of([rule_id]))[site.code]
+    failed = [f for f in found if f.rule_id == FAILURE_RULE]
+    if failed:
+        raise RecheckError(failed[0].message)
+    return [f for f in found if f.rule_id == rule_id]
 
 
 # ── the re-check ─────────────────────────────────────────────────────────────────────────
