@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from urllib.parse import unquote, urljoin, urlsplit
 
 import lxml.html
@@ -148,6 +149,13 @@ def hidden_reason(decls: dict[str, str]) -> str | None:
     return None
 
 
+@lru_cache(maxsize=8192)
+def _style_reason(style: str) -> str | None:
+    """``hidden_reason`` of a style attribute or rule body: pages repeat the same few
+    styles on many elements (and a site's pages repeat them), so each string is judged once."""
+    return hidden_reason(_decls(style))
+
+
 def _strip_comments(css: str) -> str:
     """Drop /* … */ comments in one left-to-right pass (an unclosed one runs to the end)."""
     out, i = [], 0
@@ -234,7 +242,7 @@ def _stylesheet_hidden(root) -> dict[str, str]:
     for style in root.iter("style"):
         css = style.text or ""
         for selectors, body in css_rules(css):
-            reason = hidden_reason(_decls(body))
+            reason = _style_reason(body)
             if not reason:
                 continue
             for sel in selectors.split(","):
@@ -251,9 +259,11 @@ def _stylesheet_hidden(root) -> dict[str, str]:
 def _element_hidden(el, sheet: dict[str, str]) -> str | None:
     if el.get("hidden") is not None:
         return "hidden 属性"
-    reason = hidden_reason(_decls(el.get("style", "")))
-    if reason:
-        return reason
+    style = el.get("style")
+    if style:  # no style: no declarations, nothing hidden by them
+        reason = _style_reason(style)
+        if reason:
+            return reason
     if el.tag == "marquee":
         for prop in ("height", "width"):
             v = _px(el.get(prop, "") or "x")
