@@ -13,7 +13,7 @@ A case is the input of one run of the rule through the engine plus the findings 
                                              # ``realpage: <id>``: a page of
                                              # ../shared/data/realpages, read there, never copied)
         status: 200                          # default 200; content_type, fetched_at too
-    link_checks / transport / search / collected / traps / probes / first_seen:
+    link_checks / transport / search / collected / traps / faults / probes / first_seen:
                                              # what the collector and prober recorded
     accounts / tasks / found / registry:     # account scope (core.newmedia types)
     manual: {accounts, checks, entries}      # manual scope
@@ -195,6 +195,7 @@ def run_case(rule_id: str, case: dict) -> list[Finding]:
             search={code: build(SearchFacts, case["search"])} if case.get("search") else None,
             collected={code: case["collected"]} if case.get("collected") else None,
             traps={code: case["traps"]} if case.get("traps") else None,
+            faults={code: case["faults"]} if case.get("faults") else None,
             probes={code: [build(ProbeResult, p) for p in case.get("probes") or []]},
             first_seen={code: first_seen} if first_seen else None,
             selection=only)

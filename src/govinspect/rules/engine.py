@@ -201,6 +201,7 @@ def analyse_round_pages(sites: Iterable[SiteRef], pages: Iterable[PageInput],
                         on_page: Callable[[int], None] | None = None,
                         transport: Mapping[str, TransportFacts] | None = None,
                         traps: Mapping[str, list[dict]] | None = None,
+                        faults: Mapping[str, list[dict]] | None = None,
                         probes: Mapping[str, list[ProbeResult]] | None = None,
                         first_seen: Mapping[str, dict[str, tuple[datetime, str]]] | None = None,
                         search: Mapping[str, SearchFacts] | None = None,
@@ -222,6 +223,9 @@ def analyse_round_pages(sites: Iterable[SiteRef], pages: Iterable[PageInput],
     for code, notes in (traps or {}).items():
         if code in inputs:
             inputs[code].traps = list(notes)
+    for code, rows in (faults or {}).items():
+        if code in inputs:
+            inputs[code].faults = list(rows)
     for code, results in (probes or {}).items():
         if code in inputs:
             inputs[code].probes = list(results)

@@ -103,6 +103,7 @@ class SiteInput:
     # note name and URL (e.g. the element labels of 办事指南 pages)
     notes: dict[str, dict[str, object]] = field(default_factory=dict)
     traps: list[dict] = field(default_factory=list)  # collector's trap notes {kind, pattern, cut}
+    faults: list[dict] = field(default_factory=list)  # collector's faults.jsonl rows (read_faults)
     # the site's row of the collector's summary.json (homepage_status / _failure / _redirect,
     # pages …); None when the collector has none
     collected: dict | None = None

@@ -167,6 +167,60 @@ def crawler_traps(data, ctx) -> list[Finding]:
     return out
 
 
+# ── collect faults (what the collector met and could not read whole) ─────────────────
+
+# faults.jsonl kinds (collect/store.py read_faults) → what the office reads. A homepage that
+# failed or left the roster is GI-A002's (W-V2), not a note here.
+FAULT_KINDS = {
+    "page_failed": "页面无法访问（超时、连接失败等），未检查",
+    "offsite_redirect": "链接或页面跳转到名录以外的网站，未采集",
+    "non_http_redirect": "页面跳转到非网页地址（如 file:、ftp:），未采集",
+    "invalid_redirect": "页面跳转地址无法解析，未采集",
+    "policy_refused": "链接指向内网、本机或保留地址，未访问",
+    "invalid_link": "页面中有无法解析的链接地址",
+    "body_cut": "页面内容超过大小上限（或压缩后膨胀过大），只检查了上限以内的部分",
+    "empty_html": "页面内容为空",
+    "parse_cut": "页面标签数量超过解析上限，其余部分的链接未检查",
+    "links_cut": "页面链接数量超过上限，其余链接未检查",
+    "transport_probe": "HTTPS/IPv6 检测超时或被截断，结果不完整",
+    "search_probe": "站内搜索检测超时或结果过大被截断，结果不完整",
+}
+
+
+def _fault_url(fault: dict) -> str:
+    return str(fault.get("url") or fault.get("parent_url") or "")
+
+
+def collect_faults(data, ctx) -> list[Finding]:
+    """One note per kind of fault the collector recorded for the site (faults.jsonl): the
+    pages or checks it concerns were not read whole, so no finding about them is certain."""
+    by_kind: dict[str, list[dict]] = {}
+    for fault in data.faults:
+        kind = str(fault.get("kind") or "")
+        if fault.get("homepage") and kind in ("page_failed", "offsite_redirect"):
+            continue  # the homepage's failure is GI-A002 (W-V2)
+        by_kind.setdefault(kind, []).append(fault)
+    out = []
+    for kind in sorted(by_kind):
+        faults = by_kind[kind]
+        urls = list(dict.fromkeys(u for u in map(_fault_url, faults) if u))
+        first = next((f for f in faults if f.get("warc_file")), None)
+        capture = (f"{first['warc_file']}#{first['warc_offset']}"
+                   if first and first.get("warc_offset") is not None else None)
+        targets = sorted({str(f["target"]) for f in faults if f.get("target")})[:LISTED_PAGES]
+        what = FAULT_KINDS.get(kind, f"采集异常（{kind}）")
+        listed = "、".join(urls[:LISTED_PAGES]) + ("等" if len(urls) > LISTED_PAGES else "")
+        out.append(Finding(
+            rule_id=FAULTS.id, indicator_id="G12", subject=data.site.code,
+            message=f"采集说明：{what}，共 {len(faults)} 处" + (f"：{listed}" if listed else ""),
+            evidence=Evidence(url=urls[0] if urls else data.site.homepage,
+                              context="；".join(targets), capture=capture),
+            item="collect_fault",
+            details={"kind": kind, "count": len(faults), "urls": urls[:LISTED_PAGES],
+                     "targets": targets}))
+    return out
+
+
 # ── slow homepage (W-V2 prober's latencies) ────────────────────────────────────────────
 
 def median_latency_ms(probes: Iterable) -> float | None:
@@ -287,6 +341,20 @@ TRAP = register(Rule(
     check=crawler_traps,
     scope=Scope.SITE, emits=(("G12", "crawler_trap"),),
     needs=("traps",)))
+FAULTS = register(Rule(
+    id="GI-N005", title="采集异常（页面未能完整检查）", indicators=("G12",),
+    what="汇总采集器本轮遇到的异常（collect/faults.jsonl）：页面无法访问、跳转到名录以外或非网页地址、"
+    "内容超过大小上限（含压缩炸弹）、链接或标签超过上限、空白页面、无法解析的链接、HTTPS/IPv6 和站内搜索"
+    "检测超时或截断。每个网站每类异常一条，列出涉及的网址。首页无法访问或跳出名录由 GI-A002 报出，"
+    "不在此重复。只提示、不扣分。",
+    why="这些页面或检测没有被完整读取，相关指标的结果不完整；如实列出，组织单位才能判断是否需要人工补查，"
+    "也提示网站存在超大页面、错误跳转等问题。",
+    example="页面 http://www.bad.gov.cn/bomb.html 压缩后约1MB，解压后超过1GB，只检查了上限以内的部分。",
+    fix="检查所列页面：修复无法访问或跳转错误的页面，拆分超大页面，删除无效链接。",
+    basis="采集说明（docs/collect.md 采集异常）；G12 网页设计规范。",
+    check=collect_faults,
+    scope=Scope.SITE, emits=(("G12", "collect_fault"),),
+    needs=("faults",)))
 SLOW = register(Rule(
     id="GI-N003", title="首页访问缓慢", indicators=("G12",),
     what="取首页可用性监测（W-V2）本轮已记录的响应时间，至少5次有响应时计算中位数：超过指标体系"

@@ -20,6 +20,7 @@ from govinspect.collect.crawl import CollectOptions, CollectSummary, collect_sit
 from govinspect.collect.store import (
     iter_pages,
     read_captures,
+    read_faults,
     read_link_checks,
     read_search_facts,
     read_transport_facts,
@@ -114,6 +115,14 @@ def _collected_sites(out: Path) -> dict[str, dict]:
     return {code: s for code, s in sites.items() if isinstance(s, dict)}
 
 
+def _round_faults(out: Path) -> dict[str, list[dict]]:
+    """The collector's faults (faults.jsonl) by site."""
+    by_site: dict[str, list[dict]] = {}
+    for fault in read_faults(out):
+        by_site.setdefault(str(fault.get("site_code") or ""), []).append(fault)
+    return by_site
+
+
 def _round_traps(collected: dict[str, dict]) -> dict[str, list[dict]]:
     """The collector's trap notes by site."""
     return {code: list(s.get("traps") or []) for code, s in collected.items()}
@@ -142,6 +151,7 @@ def analyse_round(round_: Round, progress: Callable[[int], None] | None = None
                                   read_link_checks(out), ctx, on_page=progress,
                                   transport=read_transport_facts(out),
                                   traps=_round_traps(collected), collected=collected,
+                                  faults=_round_faults(out),
                                   search=read_search_facts(out),
                                   probes={c: probe_results(round_, s) for c, s in sites.items()},
                                   first_seen=first_seen_earlier(round_))
