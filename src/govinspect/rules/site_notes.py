@@ -170,9 +170,9 @@ def crawler_traps(data, ctx) -> list[Finding]:
 # ── collect faults (what the collector met and could not read whole) ─────────────────
 
 # faults.jsonl kinds (collect/store.py read_faults) → what the office reads. A homepage that
-# failed or left the roster is GI-A002's (W-V2), not a note here.
+# failed or left the roster is GI-A002's (W-V2); any other page that got no answer is a dead
+# link of the pages linking to it (GI-L001, W-D22, with its referrer): neither is a note here.
 FAULT_KINDS = {
-    "page_failed": "页面无法访问（超时、连接失败等），未检查",
     "offsite_redirect": "链接或页面跳转到名录以外的网站，未采集",
     "non_http_redirect": "页面跳转到非网页地址（如 file:、ftp:），未采集",
     "invalid_redirect": "页面跳转地址无法解析，未采集",
@@ -197,8 +197,8 @@ def collect_faults(data, ctx) -> list[Finding]:
     by_kind: dict[str, list[dict]] = {}
     for fault in data.faults:
         kind = str(fault.get("kind") or "")
-        if fault.get("homepage") and kind in ("page_failed", "offsite_redirect"):
-            continue  # the homepage's failure is GI-A002 (W-V2)
+        if kind == "page_failed" or (fault.get("homepage") and kind == "offsite_redirect"):
+            continue  # GI-L001's dead link, or the homepage's failure (GI-A002)
         by_kind.setdefault(kind, []).append(fault)
     out = []
     for kind in sorted(by_kind):
@@ -343,10 +343,10 @@ TRAP = register(Rule(
     needs=("traps",)))
 FAULTS = register(Rule(
     id="GI-N005", title="采集异常（页面未能完整检查）", indicators=("G12",),
-    what="汇总采集器本轮遇到的异常（collect/faults.jsonl）：页面无法访问、跳转到名录以外或非网页地址、"
-    "内容超过大小上限（含压缩炸弹）、链接或标签超过上限、空白页面、无法解析的链接、HTTPS/IPv6 和站内搜索"
-    "检测超时或截断。每个网站每类异常一条，列出涉及的网址。首页无法访问或跳出名录由 GI-A002 报出，"
-    "不在此重复。只提示、不扣分。",
+    what="汇总采集器本轮遇到的异常（collect/faults.jsonl）：跳转到名录以外或非网页地址、"
+    "内容超过大小上限（含压缩炸弹）、链接或标签超过上限、空白页面、无法解析的链接、指向内网地址的链接、"
+    "HTTPS/IPv6 和站内搜索检测超时或截断。每个网站每类异常一条，列出涉及的网址。首页无法访问或跳出名录"
+    "由 GI-A002 报出，其他无法访问的页面是引用它的页面的失效链接（GI-L001），均不在此重复。只提示、不扣分。",
     why="这些页面或检测没有被完整读取，相关指标的结果不完整；如实列出，组织单位才能判断是否需要人工补查，"
     "也提示网站存在超大页面、错误跳转等问题。",
     example="页面 http://www.bad.gov.cn/bomb.html 压缩后约1MB，解压后超过1GB，只检查了上限以内的部分。",
