@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import errno
 import http.client
-import time
 
 import pytest
 
@@ -110,10 +109,9 @@ def test_served_over_ipv6_only_where_planned(served):
             else:
                 assert status == 200 and body == net.lookup(site.host, "/").body
             continue
-        started = time.monotonic()
-        with pytest.raises(http.client.RemoteDisconnected):  # closed unanswered, at once
+        # closed unanswered: RemoteDisconnected (a hang would end as a socket timeout)
+        with pytest.raises(http.client.RemoteDisconnected):
             _raw_get(site.host, server.port)
-        assert time.monotonic() - started < 2
 
 
 @needs_ipv6
@@ -122,9 +120,7 @@ def test_transport_probe_finds_exactly_the_planted_ipv6_kinds(served):
     options = CollectOptions(resolve=dict(server.resolve), resolve6=dict(server.resolve6),
                              allow_private=True, timeout_s=5.0, http_port=server.port,
                              https_port=server.https_port, tls_ca_file=ca_file)
-    started = time.monotonic()
     rows = probe_sites([_ref(s) for s in net.sites], options)
-    assert time.monotonic() - started < 10  # the broken site fails fast, no timeout
     iset = load_indicator_set("national-2019")
     findings = []
     for site in net.sites:
