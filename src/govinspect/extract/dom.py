@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from urllib.parse import urljoin
 
 from lxml import etree
@@ -243,6 +244,13 @@ def element_text(el) -> str:
     return clean(text_of(el))
 
 
+@lru_cache(maxsize=32768)
+def _join(base: str, href: str) -> str:
+    """``urljoin``, once per (page URL, href): a page repeats its menu links, and a site's
+    pages share their header and footer links."""
+    return urljoin(base, href)
+
+
 def links(doc: Doc) -> list[tuple[str, str, etree._Element]]:
     """(absolute URL, text, element) of every ``<a href>`` still in the visible tree."""
     if doc.link_cache is not None:
@@ -256,7 +264,7 @@ def links(doc: Doc) -> list[tuple[str, str, etree._Element]]:
             absolute = href
         else:
             try:
-                absolute = urljoin(doc.url, href)
+                absolute = _join(doc.url, href)
             except ValueError:
                 continue
         text = element_text(a) or clean(a.get("title"))
