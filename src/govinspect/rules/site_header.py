@@ -46,8 +46,9 @@ def _header_regions(root) -> list:
     outside the footer; the outermost of nested matches only."""
     found = []
     for el in root.iter("header", "div", "table", "td", "section", "h1", "a", "span"):
-        if el.tag != "header" and not _HEADER_ATTR.search(_attrs(el)):
-            continue
+        if el.tag != "header" and not ((el.get("class") or el.get("id"))
+                                       and _HEADER_ATTR.search(_attrs(el))):
+            continue  # (no class and no id: nothing for the pattern to match)
         if any(_FOOTER_ATTR.search(_attrs(a)) for a in el.iterancestors()):
             continue
         if any(a in found for a in el.iterancestors()):
