@@ -41,6 +41,7 @@ _HAN = re.compile(r"[\u4e00-\u9fff]+")
 _MAX_WORD = 6  # longest dictionary word the window scorer considers (as jieba's DAG, mostly)
 _CACHE_LIMIT = 200_000
 _EMPTY: frozenset[str] = frozenset()
+_MISS = object()
 
 
 @dataclass(frozen=True)
@@ -221,6 +222,8 @@ class SpellingModel:
         self._gate_cache: dict[tuple, tuple] = {}
         self._cand_cache: dict[tuple, dict[str, tuple[str, bool]]] = {}
         self._cand_set_cache: dict[tuple, frozenset[str]] = {}
+        # Per thresholds: (window around a position, its offset) -> _score's verdict.
+        self._verdicts: dict[Thresholds, dict[tuple[str, int], tuple | None]] = {}
         self._lock = threading.Lock()
 
     def _names(self, dict_path: Path):
@@ -427,6 +430,12 @@ def candidates(text: str, thresholds: Thresholds = DEFAULT_THRESHOLDS,
     trusted_lp = math.log(t.trusted_word_freq) - m.log_total
     spans = list(skip or []) + [m.span() for m in _DOC_NUMBER.finditer(text)]
     skipped = _mask(len(text), spans) if spans else None
+    radius = t.radius
+    verdicts = m._verdicts.get(t)
+    if verdicts is None:
+        if len(m._verdicts) >= 4:  # tuning tries many thresholds: keep memory bounded
+            m._verdicts.clear()
+        verdicts = m._verdicts[t] = {}
     out: list[Candidate] = []
     bigrams: dict[str, int] | None = None  # counted once, when a position is worth judging
     shortest = max(2, min(t.min_run, t.short_run))
@@ -442,8 +451,18 @@ def candidates(text: str, thresholds: Thresholds = DEFAULT_THRESHOLDS,
         while i != -1:
             if not (skipped and skipped[base + i]) and char_freq.get(s[i], 0) < common \
                     and (_simplified_set(s[i]) or not _traditional_passage(text, base + i)):
-                options = gate(s[i - 1] if i else "", s[i], s[i + 1] if i + 1 < n else "", t)
-                hit = _score(m, s, i, t, options, trusted_lp) if options else None
+                # Gate and score depend only on the window around i (and t): the same window
+                # recurs in running text (set phrases), so its verdict is looked up.
+                lo = i - radius if i > radius else 0
+                key = (s[lo:i + radius + 1], i - lo)
+                hit = verdicts.get(key, _MISS)
+                if hit is _MISS:
+                    options = gate(s[i - 1] if i else "", s[i], s[i + 1] if i + 1 < n else "",
+                                   t)
+                    hit = _score(m, s, i, t, options, trusted_lp) if options else None
+                    if len(verdicts) > _CACHE_LIMIT:
+                        verdicts.clear()
+                    verdicts[key] = hit
                 if hit is not None:
                     found[i] = hit
             i = covered.find(0, i + 1)
