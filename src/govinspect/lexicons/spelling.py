@@ -42,6 +42,7 @@ _MAX_WORD = 6  # longest dictionary word the window scorer considers (as jieba's
 _CACHE_LIMIT = 200_000
 _EMPTY: frozenset[str] = frozenset()
 _MISS = object()
+_MAX_MEMO_RUN = 200  # longer runs seldom recur: not remembered
 
 
 @dataclass(frozen=True)
@@ -222,8 +223,9 @@ class SpellingModel:
         self._gate_cache: dict[tuple, tuple] = {}
         self._cand_cache: dict[tuple, dict[str, tuple[str, bool]]] = {}
         self._cand_set_cache: dict[tuple, frozenset[str]] = {}
-        # Per thresholds: (window around a position, its offset) -> _score's verdict.
-        self._verdicts: dict[Thresholds, dict[tuple[str, int], tuple | None]] = {}
+        # Per thresholds: ({(window around a position, its offset): _score's verdict},
+        # {run: its positions to judge}).
+        self._verdicts: dict[Thresholds, tuple[dict, dict]] = {}
         self._lock = threading.Lock()
 
     def _names(self, dict_path: Path):
@@ -431,11 +433,12 @@ def candidates(text: str, thresholds: Thresholds = DEFAULT_THRESHOLDS,
     spans = list(skip or []) + [m.span() for m in _DOC_NUMBER.finditer(text)]
     skipped = _mask(len(text), spans) if spans else None
     radius = t.radius
-    verdicts = m._verdicts.get(t)
-    if verdicts is None:
+    memo = m._verdicts.get(t)
+    if memo is None:
         if len(m._verdicts) >= 4:  # tuning tries many thresholds: keep memory bounded
             m._verdicts.clear()
-        verdicts = m._verdicts[t] = {}
+        memo = m._verdicts[t] = ({}, {})
+    verdicts, positions = memo
     out: list[Candidate] = []
     bigrams: dict[str, int] | None = None  # counted once, when a position is worth judging
     shortest = max(2, min(t.min_run, t.short_run))
@@ -445,11 +448,25 @@ def candidates(text: str, thresholds: Thresholds = DEFAULT_THRESHOLDS,
         if n < shortest:
             continue
         short = n < t.min_run
-        covered = _cover(automaton, s)
+        todo = positions.get(s)
+        if todo is None:
+            # Positions outside every common word and not of a very common character: a
+            # function of the run alone, and runs (clauses) recur, so it is remembered.
+            covered = _cover(automaton, s)
+            todo = []
+            i = covered.find(0)
+            while i != -1:
+                if char_freq.get(s[i], 0) < common:
+                    todo.append(i)
+                i = covered.find(0, i + 1)
+            todo = tuple(todo)
+            if n <= _MAX_MEMO_RUN:
+                if len(positions) > _CACHE_LIMIT:
+                    positions.clear()
+                positions[s] = todo
         found: dict[int, tuple[str, str, bool, float]] = {}
-        i = covered.find(0)
-        while i != -1:
-            if not (skipped and skipped[base + i]) and char_freq.get(s[i], 0) < common \
+        for i in todo:
+            if not (skipped and skipped[base + i]) \
                     and (_simplified_set(s[i]) or not _traditional_passage(text, base + i)):
                 # Gate and score depend only on the window around i (and t): the same window
                 # recurs in running text (set phrases), so its verdict is looked up.
@@ -465,7 +482,6 @@ def candidates(text: str, thresholds: Thresholds = DEFAULT_THRESHOLDS,
                     verdicts[key] = hit
                 if hit is not None:
                     found[i] = hit
-            i = covered.find(0, i + 1)
         names_cover = None
         for i in sorted(found):
             d, kind, fuzzy, gain = found[i]
