@@ -42,7 +42,8 @@ _MAX_WORD = 6  # longest dictionary word the window scorer considers (as jieba's
 _CACHE_LIMIT = 200_000
 _EMPTY: frozenset[str] = frozenset()
 _MISS = object()
-_MAX_MEMO_RUN = 200  # longer runs seldom recur: not remembered
+_MAX_MEMO_RUN = 64  # longer runs seldom recur: not remembered
+_RUN_CACHE_LIMIT = 50_000  # runs remembered (at most a few MB)
 
 
 @dataclass(frozen=True)
@@ -461,7 +462,7 @@ def candidates(text: str, thresholds: Thresholds = DEFAULT_THRESHOLDS,
                 i = covered.find(0, i + 1)
             todo = tuple(todo)
             if n <= _MAX_MEMO_RUN:
-                if len(positions) > _CACHE_LIMIT:
+                if len(positions) > _RUN_CACHE_LIMIT:
                     positions.clear()
                 positions[s] = todo
         found: dict[int, tuple[str, str, bool, float]] = {}
