@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -29,3 +30,17 @@ def test_unknown_name_is_a_clear_error():
                          capture_output=True, text=True, timeout=60)
     assert run.returncode == 2
     assert "没有名称包含 no-such-bench 的基准脚本" in run.stderr and "bench_extract" in run.stderr
+
+
+def test_analyse_real_prints_the_figure_and_its_floor(tmp_path: Path):
+    """The issue's command: extraction + every page rule on the real pages, beside the floor."""
+    (tmp_path / "pages").mkdir()  # only the shared real pages: a quick single pass
+    env = {**os.environ, "GOVINSPECT_REALCORPUS": str(tmp_path)}
+    run = subprocess.run([sys.executable, "-m", "bench", "analyse", "--real", "--repeat", "1"],
+                         cwd=ROOT, capture_output=True, text=True, timeout=600, env=env)
+    assert run.returncode == 0, run.stderr[-2000:]
+    for line in ("lxml parse alone (floor):", "extraction alone:", "page rules alone",
+                 "analysis (extraction + every page rule + site rules):",
+                 "analysis, first pass alone (every page new):"):
+        assert line in run.stdout, run.stdout
+    assert "real pages: 0" not in run.stdout
