@@ -284,7 +284,7 @@ def links(doc: Doc) -> list[tuple[str, str, etree._Element]]:
                 continue
         text = element_text(a) or clean(a.get("title"))
         if not text:
-            img = a.find(".//img")
+            img = next(a.iter("img"), None)  # ElementPath is slower
             if img is not None:
                 text = clean(img.get("alt") or img.get("title"))
         out.append((absolute, text, a))
