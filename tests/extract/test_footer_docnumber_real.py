@@ -13,7 +13,7 @@ ARTICLE = ("<p>" + "为进一步做好安全生产工作，现将有关事项通
 def _page(footer: str, body: str = ARTICLE, head: str = "") -> bytes:
     return (f"<html><head>{head}</head><body><h1>关于做好安全生产工作的通知</h1>"
             f'<div class="content">{body}</div><div class="footer">{footer}</div>'
-            "</body></html>").encode("utf-8")
+            "</body></html>").encode()
 
 
 def _footer(footer: str, **kw):

@@ -54,3 +54,28 @@ def test_a_failing_rule_fails_the_recheck(round_site, monkeypatch):
     monkeypatch.setitem(REGISTRY, "GI-W003", dataclasses.replace(REGISTRY["GI-W003"], check=broken))
     with pytest.raises(recheck.RecheckError, match="GI-W003"):
         recheck.run_rule("GI-W003", site.to_ref(), _page(site), [], r)
+
+
+def test_every_rule_declares_how_it_is_rechecked():
+    """The re-check reads the registry (Rule.recheck), no list of rule ids of its own; a rule
+    whose re-check would not feed what it reads cannot be declared."""
+    from govinspect.core.types import Finding
+    from govinspect.rules.base import RecheckMode, Rule, Scope
+
+    modes = {r.id: recheck.recheck_of(r.id) for r in all_rules()}
+    assert modes["GI-L001"] == RecheckMode.LINKS and modes["GI-W001"] == RecheckMode.ROSTER
+    assert {i for i, m in modes.items() if m == RecheckMode.PAGES} >= {"GI-T001", "GI-S001",
+                                                                     "GI-W003"}
+    assert modes["GI-C001"] == RecheckMode.MANUAL  # column freshness needs the whole site
+    assert recheck.recheck_of("GI-NO-SUCH") == RecheckMode.MANUAL
+
+    def nothing(data, ctx) -> list[Finding]:
+        return []
+
+    doc = dict(title="t", indicators=("W-V1",), what="w", why="w", example="e", fix="f",
+               basis="b", check=nothing, emits=(("W-V1", "harmful_content"),))
+    with pytest.raises(ValueError, match="re-check"):
+        Rule(id="GI-Z901", scope=Scope.SITE, needs=("hosts",), recheck=RecheckMode.LINKS, **doc)
+    with pytest.raises(ValueError, match="re-check"):
+        Rule(id="GI-Z902", scope=Scope.PAGE, recheck=RecheckMode.ROSTER, **doc)
+    assert Rule(id="GI-Z903", scope=Scope.PAGE, recheck=RecheckMode.PAGES, **doc).recheck == "pages"

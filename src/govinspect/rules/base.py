@@ -32,6 +32,16 @@ class Scope(StrEnum):
     ENGINE = "engine"  # RuleFailure: the engine's own report of a rule that failed
 
 
+class RecheckMode(StrEnum):
+    """How the automatic re-check of a rectification item (web/rectify/recheck.py) verifies
+    that a finding of the rule is gone, after the unit marked it 已整改."""
+
+    MANUAL = "manual"  # a person verifies (the whole site, a period of monitoring, accounts …)
+    PAGES = "pages"  # the finding's pages are fetched again and the rule runs on them
+    LINKS = "links"  # the pages that carried the broken links are fetched again, links checked
+    ROSTER = "roster"  # judged from the roster's facts (the homepage address): nothing to fetch
+
+
 # An item the indicator set does not enumerate: REVIEW findings (term categories, never
 # scored) and manual entries (the manual workbook checks the item against the set).
 ANY_ITEM = "*"
@@ -71,12 +81,15 @@ class Rule:
     # False: runs only when a selection names it (the statistical 错别字 detector is too slow
     # for every page of a round; ``govinspect check-text`` names it)
     by_default: bool = True
+    # how a rectification re-check verifies a finding of this rule (default: a person)
+    recheck: RecheckMode = RecheckMode.MANUAL
 
     def __post_init__(self) -> None:
         for name in ("title", "what", "why", "example", "fix", "basis"):
             if not getattr(self, name).strip():
                 raise ValueError(f"rule {self.id}: section {name!r} is empty")
         object.__setattr__(self, "scope", Scope(self.scope))
+        object.__setattr__(self, "recheck", RecheckMode(self.recheck))
         if not self.emits:
             raise ValueError(f"rule {self.id}: declares no (indicator, item) it may emit")
         undeclared = {i for i, _ in self.emits} - set(self.indicators) - {ANY_ITEM}
@@ -85,6 +98,13 @@ class Rule:
                              "not in its indicators")
         if self.gate and self.scope != Scope.SITE:
             raise ValueError(f"rule {self.id}: only a site rule can be a gate")
+        # what a re-check fetches must be what the rule reads
+        fits = {RecheckMode.PAGES: self.scope == Scope.PAGE or "pages" in self.needs,
+                RecheckMode.LINKS: "link_checks" in self.needs,
+                RecheckMode.ROSTER: self.scope == Scope.SITE}.get(self.recheck, True)
+        if not fits:
+            raise ValueError(f"rule {self.id}: a {self.recheck} re-check cannot feed a "
+                             f"{self.scope} rule that needs {self.needs}")
 
     def may_emit(self, indicator_id: str, item: str) -> bool:
         return any(i in (indicator_id, ANY_ITEM) and it in (item, ANY_ITEM)

@@ -18,7 +18,7 @@ from lxml import etree
 
 from govinspect.core.types import Confidence, Evidence, Finding, Span
 from govinspect.lexicons.engine import Lexicon, default_lexicon
-from govinspect.rules.base import Rule, Scope, register
+from govinspect.rules.base import RecheckMode, Rule, Scope, register
 
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*>")
 _SPACES = re.compile(r"\s+")
@@ -536,6 +536,7 @@ HIDDEN = register(Rule(
     basis="W-V1 安全、泄密事故等严重问题（发布或链接色情等内容；网站被篡改）。",
     check=hidden_links_on_page,
     scope=Scope.PAGE, emits=(("W-V1", "harmful_content"),),
+    recheck=RecheckMode.PAGES,
     needs=("html",),
 ))
 
@@ -552,5 +553,6 @@ SCRIPTED = register(Rule(
     basis="W-V1 安全、泄密事故等严重问题（网站被篡改、链接有害内容）。",
     check=scripted_links_on_page,
     scope=Scope.PAGE, emits=(("W-V1", "harmful_content"),),
+    recheck=RecheckMode.PAGES,
     needs=("html",),
 ))

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from urllib.parse import urldefrag
 
 from govinspect.core.types import Evidence, Finding, LinkCheck, LinkFailure, SiteRef
-from govinspect.rules.base import Rule, Scope, register
+from govinspect.rules.base import RecheckMode, Rule, Scope, register
 
 # Zh-hans names of failure classes, used in finding messages and reports.
 FAILURE_LABELS = {
@@ -89,6 +89,7 @@ DEAD_LINKS = register(
         basis="W-D22 可用性（国办秘函〔2019〕19号 扣分指标 功能设计）",
         check=dead_link_checks,
     scope=Scope.SITE, emits=(("W-D22", "homepage"), ("W-D22", "other")),
+    recheck=RecheckMode.LINKS,
     needs=("link_checks",),
     )
 )

@@ -11,7 +11,7 @@ import datetime as dt
 import re
 
 from govinspect.core.types import Confidence, Finding
-from govinspect.rules.base import Rule, Scope, register
+from govinspect.rules.base import RecheckMode, Rule, Scope, register
 from govinspect.rules.text import make_finding
 
 # GB/T 2260 province-level codes (first two digits of a 公民身份号码).
@@ -205,5 +205,6 @@ PRIVACY = register(Rule(
     "《政府信息公开条例》第十五条。",
     check=privacy_leaks,
     scope=Scope.PAGE, emits=(("W-V1", "privacy_leak"),),
+    recheck=RecheckMode.PAGES,
     needs=("main_text", "attachments"),
 ))

@@ -17,7 +17,7 @@ from govinspect.extract.site_tree import ARTICLE_RE as _ARTICLE_RE
 from govinspect.extract.site_tree import column_key as _column_key
 from govinspect.extract.site_tree import column_tree
 from govinspect.extract.site_tree import is_homepage as _is_homepage
-from govinspect.rules.base import Rule, Scope, register
+from govinspect.rules.base import RecheckMode, Rule, Scope, register
 
 # Footer attribute -> the item's name in 网页设计规范 / INDICATORS.md W-D21.
 FOOTER_ITEMS = (("dzjg", "党政机关网站标识"), ("site_id_code", "网站标识码"),
@@ -177,6 +177,7 @@ DOMAIN = register(Rule(
     basis="W-D20 域名名称（国办秘函〔2019〕19号；政府网站发展指引 域名规范）",
     check=domain_rules,
     scope=Scope.SITE, emits=(("W-D20", "bad_domain"),),
+    recheck=RecheckMode.ROSTER,
     needs=("hosts",)))
 FOOTER = register(Rule(
     id="GI-W002", title="页面底部标识信息不全", indicators=("W-D21",),
@@ -199,6 +200,7 @@ JIUCUO = register(Rule(
     fix="在公共模板底部加入全国政府网站找错入口（zfwzgl.www.gov.cn 提供的链接或脚本）。",
     basis="W-D23 “我为政府网站找错”入口（国办秘函〔2019〕19号）", check=jiucuo_entry,
     scope=Scope.SITE, emits=(("W-D23", "homepage_missing"), ("W-D23", "other_missing")),
+    recheck=RecheckMode.PAGES,
     needs=("pages",)))
 META = register(Rule(
     id="GI-W004", title="页面缺少网页标签", indicators=("W-D27",),

@@ -19,7 +19,7 @@ from govinspect.core.types import Confidence, Evidence, Finding, Span
 from govinspect.extract import PageFacts
 from govinspect.lexicons import spelling
 from govinspect.lexicons.engine import SEVERE, Lexicon, default_lexicon, normalise
-from govinspect.rules.base import ANY_ITEM, Rule, Scope, register
+from govinspect.rules.base import ANY_ITEM, RecheckMode, Rule, Scope, register
 
 REVIEW = "REVIEW"  # not a scored indicator: a finding for the unit to check and correct
 CONTEXT_CHARS = 30
@@ -214,6 +214,7 @@ LEXICON = register(Rule(
     "其余为内容质量复核项。",
     check=lexicon_terms,
     scope=Scope.PAGE, emits=(("W-V1", "serious_error"), ("REVIEW", ANY_ITEM)),
+    recheck=RecheckMode.PAGES,
     needs=("main_text",),
 ))
 
@@ -297,6 +298,7 @@ REFERRAL = register(Rule(
     "查阅政府信息”。",
     check=commercial_referrals,
     scope=Scope.PAGE, emits=(("W-D19", "low_quality"),),
+    recheck=RecheckMode.PAGES,
     needs=("main_text", "messages"),
 ))
 

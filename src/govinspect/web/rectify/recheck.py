@@ -41,26 +41,20 @@ from govinspect.collect.crawl import CollectError, collect_sites_subprocess, ros
 from govinspect.collect.options import CollectOptions
 from govinspect.collect.store import iter_pages, read_captures, read_link_checks
 from govinspect.core.types import CaptureRecord, Finding, SiteKind, SiteRef
+from govinspect.rules.base import RecheckMode, all_rules
 from govinspect.web.rectify.models import Item, ItemState, Recheck, RecheckOutcome
 from govinspect.web.rectify.services import RectifyError, platform_transition
 
 log = logging.getLogger(__name__)
 
-# Rules whose findings live on one page and are judged from that page alone: the page is
-# fetched again and the rule runs on it.
-PAGE_RULES = frozenset({
-    "GI-T001",  # 错敏词 in the page's main text
-    "GI-P001",  # personal data in the page's main text
-    "GI-S001", "GI-S002",  # dark links in the page's markup
-    "GI-I001",  # a reply sending citizens to commercial media
-    "GI-W003",  # the 找错 entry at the foot of the page
-})
-# Broken links (W-D22): the pages that carried them are fetched again and every link on them
-# checked, as in a round; the rule runs on those link checks.
-LINK_RULES = frozenset({"GI-L001"})
-# Judged from the roster's facts (the site's homepage address): nothing to fetch.
-SITE_FACT_RULES = frozenset({"GI-W001"})
-RECHECKABLE = PAGE_RULES | LINK_RULES | SITE_FACT_RULES
+
+def recheck_of(rule_id: str) -> RecheckMode:
+    """How an item of ``rule_id`` is re-checked: the rule declares it (``Rule.recheck``):
+    PAGES (the pages fetched again, the rule runs on them), LINKS (the pages that carried the
+    broken links fetched again and their links checked, as in a round), ROSTER (judged from
+    the site's roster entry: nothing to fetch); an unknown rule or MANUAL waits for a person."""
+    rule = {r.id: r for r in all_rules()}.get(rule_id)
+    return rule.recheck if rule is not None else RecheckMode.MANUAL
 
 MAX_PAGES = 50  # an item on more pages than this waits for a person (or the next round)
 TIMEOUT_S = 300.0  # the whole fetch; the collector's own per-request timeout applies within
@@ -91,14 +85,15 @@ def plan(item: Item) -> Plan:
     """What to fetch again for ``item``, or why a person must verify it."""
     if item.site_id is None:
         return Plan(manual="政务新媒体账号的问题需要人工核验（平台不能自动登录和浏览账号）")
-    if item.rule_id not in RECHECKABLE:
+    how = recheck_of(item.rule_id)
+    if how == RecheckMode.MANUAL:
         return Plan(manual=f"规则 {item.rule_id} 需要全站采集、一段时间的监测或人工判断，"
                            "不能只凭重新抓取问题页面复查")
     site = item.site.to_ref()
-    if item.rule_id in SITE_FACT_RULES:
+    if how == RecheckMode.ROSTER:
         return Plan()
     targets: list[str] = []
-    if item.rule_id in LINK_RULES:
+    if how == RecheckMode.LINKS:
         urls = [u for u in item.findings.values_list("parent_url", flat=True) if u]
         targets = [u for u in dict.fromkeys(item.pages) if _in_site(u, site) and u not in urls]
     else:
