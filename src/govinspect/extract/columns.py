@@ -12,12 +12,14 @@ CRUMB_SEP = re.compile(r"\s*(?:>>|>|»|›|＞|→|/|｜|\|)\s*")
 CRUMB_LINE = re.compile(r"^(?:您的位置|当前位置|您现在的位置|所在位置|位置)?\s*[:：]?\s*"
                         r"((?:网站首页|首页|主页)\s*(?:>>|>|»|›|＞|→|/|｜|\|).+)$")
 CRUMB_STRONG = re.compile(r"\s*(?:>>|»|›|＞|→|\s>\s)\s*")
+_STRONG_CHARS = re.compile("[>»›＞→]")  # one of them is in every CRUMB_STRONG separator
 NOT_COLUMN = {"正文", "详情", "内容", "详细内容", "正文内容", "文章内容", "信息详情", "首页", "网站首页"}
 
 
 def breadcrumb(doc: Doc) -> list[str]:
     for line in doc.lines[:400]:
-        if len(line) > 200:
+        # CRUMB_LINE needs 首页 or 主页: substring tests skip its match on almost every line
+        if len(line) > 200 or ("首页" not in line and "主页" not in line):
             continue
         m = CRUMB_LINE.match(line)
         if m:
@@ -25,7 +27,8 @@ def breadcrumb(doc: Doc) -> list[str]:
             if len(parts) >= 2:
                 return parts
     for line in doc.lines[:400]:  # breadcrumbs without 首页: "A >> B >> C", "A » B » C"
-        if 6 < len(line) < 120 and "<<" not in line and len(CRUMB_STRONG.findall(line)) >= 2:
+        if (6 < len(line) < 120 and "<<" not in line and _STRONG_CHARS.search(line)
+                and len(CRUMB_STRONG.findall(line)) >= 2):
             parts = [p for p in CRUMB_STRONG.split(line) if p.strip()]
             if 2 <= len(parts) <= 7 and all(len(p.strip()) <= 30 for p in parts):
                 return [p.strip() for p in parts]

@@ -52,6 +52,19 @@ ERROR_RE = re.compile(r"(?<![\d.])404(?![\d.])|页面不存在|页面未找到|�
 SEARCH_RE = re.compile(r"搜索结果|检索结果|共找到|相关结果|找到相关")
 GUIDE_RE = re.compile(r"信息公开指南|办事指南|服务指南|公开指南")
 TITLE_SPLIT = re.compile(r"\s*(?:_|--|—|\||｜| - )\s*")
+# Patterns of _extract and its helpers, compiled once (re's cache lookup costs per call).
+_TITLE_DOC_NUMBER = re.compile(r"[（(][^（()）]*号[)）]$")
+_TITLE_DOC_NUMBER_IN = re.compile(r"[（(]([^（()）]*号)[)）]$")
+_HEADLINE_CLASS = re.compile(r"(?:^|[\s_-])(?:article_?title|detail_?title|title_?name|tit|bt|biaoti|"
+                             r"content_?title|news_?title|art_?title|xl_?title)(?:$|[\s_-])", re.I)
+_CONTENT_CLASS = re.compile(r"TRS_Editor|zoom|article_?con|content|wenzhang|detail", re.I)
+_SIGNATURE_DATE = re.compile(r"[\d〇○零一二三四五六七八九十年月日\s\-./]+")
+_GENERATED = re.compile(r"(?:页面生成时间|生成时间|Maketime)\D{0,10}((?:19|20)\d{2}-\d{1,2}-\d{1,2})")
+_FIRST_WORDS = re.compile(r"[^\s<]*")
+_SEARCH_URL = re.compile(r"search|query|keyword|searchword", re.I)
+_REPLY_LABEL = re.compile(r"答复内容|回复内容|答复意见")
+_CHANNEL_INDEX = re.compile(r"index\.s?html?$")
+_INDEX_NO = re.compile(r"索\s*引\s*号\s*[:：]\s*([A-Za-z0-9/\-_]{6,60})")
 HOME_PATHS = {"", "/", "/index.html", "/index.htm", "/index.shtml", "/index.jsp", "/index.php",
               "/default.html", "/default.htm", "/main.html", "/index.asp", "/default.aspx"}
 
@@ -144,13 +157,12 @@ def _headline(doc: Doc, meta: dict) -> str | None:
     title = meta.get("ArticleTitle")
     if title:
         # "标题(金罚决字〔2024〕36号)": the 文号 is not part of the headline
-        stripped = re.sub(r"[（(][^（()）]*号[)）]$", "", title).strip()
+        stripped = _TITLE_DOC_NUMBER.sub("", title).strip()
         return stripped or title
     site = meta.get("SiteName") or ""
     parts = [p for p in TITLE_SPLIT.split(doc.html_title) if p]
     if parts and len(parts[0]) >= 4 and parts[0] != site:
-        line_set = set(doc.lines)
-        if parts[0] in line_set:  # the <title>'s first part is shown as a line of its own
+        if parts[0] in doc.lines:  # the <title>'s first part is shown as a line of its own
             return parts[0]
     for tag in ("h1", "h2"):
         for el in doc.root.iter(tag):
@@ -158,9 +170,10 @@ def _headline(doc: Doc, meta: dict) -> str | None:
             if 4 <= len(text) <= 150 and text != site:
                 return text
     for el in doc.root.iter("div", "p", "span", "td", "h3"):
-        cls = (el.get("class") or "") + " " + (el.get("id") or "")
-        if re.search(r"(?:^|[\s_-])(?:article_?title|detail_?title|title_?name|tit|bt|biaoti|"
-                     r"content_?title|news_?title|art_?title|xl_?title)(?:$|[\s_-])", cls, re.I):
+        cls, ident = el.get("class"), el.get("id")
+        if not cls and not ident:
+            continue  # " " cannot match
+        if _HEADLINE_CLASS.search((cls or "") + " " + (ident or "")):
             text = _TRAILING_DATE.sub("", element_text(el))
             if 2 <= len(text) <= 150:
                 return text
@@ -180,7 +193,7 @@ def _main_element(doc: Doc):
     if not scores:
         for el in doc.root.iter("div", "td"):
             key = (el.get("class") or "") + (el.get("id") or "")
-            if re.search(r"TRS_Editor|zoom|article_?con|content|wenzhang|detail", key, re.I):
+            if _CONTENT_CLASS.search(key):
                 return el
         return None
     best = max(scores, key=scores.get)
@@ -199,7 +212,7 @@ def _signature(main_lines: list[str]) -> tuple[date | None, str | None]:
         if len(line) > 20:
             continue
         found = dates.parse_date(line)
-        if not found or not re.fullmatch(r"[\d〇○零一二三四五六七八九十年月日\s\-./]+", line):
+        if not found or not _SIGNATURE_DATE.fullmatch(line):
             continue
         for j in (i - 1, i - 2):
             if j < 0:
@@ -225,8 +238,7 @@ def _extract(body: bytes, url: str, anchor: datetime | None, headers: dict | Non
     # Anchor for dates without a year: the capture time, else the page's own generation time.
     year_anchor = anchor
     if year_anchor is None:
-        gen = re.search(r"(?:页面生成时间|生成时间|Maketime)\D{0,10}((?:19|20)\d{2}-\d{1,2}-\d{1,2})",
-                        " ".join(doc.meta.values()))
+        gen = _GENERATED.search(" ".join(doc.meta.values()))
         if gen:
             year_anchor = _parse_anchor(gen.group(1))
 
@@ -237,7 +249,7 @@ def _extract(body: bytes, url: str, anchor: datetime | None, headers: dict | Non
     if headline and head_pos < 0:
         # a headline broken by <br> or spaced differently in the text ("…在成都举行 <br>现场发布…"):
         # its first words
-        key = re.match(r"[^\s<]*", headline.strip()).group()[:20]
+        key = _FIRST_WORDS.match(headline.strip()).group()[:20]
         head_pos = doc.text.find(key) if len(key) >= 6 else -1
     doc_raw = None
     if parsed_doc is None:
@@ -252,7 +264,7 @@ def _extract(body: bytes, url: str, anchor: datetime | None, headers: dict | Non
                     doc_raw = parsed.raw
                     break
         if doc_raw is None and meta.get("ArticleTitle"):
-            m = re.search(r"[（(]([^（()）]*号)[)）]$", meta["ArticleTitle"])
+            m = _TITLE_DOC_NUMBER_IN.search(meta["ArticleTitle"])
             if m and docnumber.parse(m.group(1)):
                 doc_raw = m.group(1)
         parsed_doc = docnumber.parse(doc_raw) if doc_raw else None
@@ -289,7 +301,7 @@ def _extract(body: bytes, url: str, anchor: datetime | None, headers: dict | Non
     visible = len(doc.text)
     if visible < 1500 and ERROR_RE.search(doc.html_title + " " + doc.text[:500]):
         page_type = "error"
-    elif SEARCH_RE.search(doc.text[:3000]) and re.search(r"search|query|keyword|searchword", url, re.I):
+    elif SEARCH_RE.search(doc.text[:3000]) and _SEARCH_URL.search(url):
         page_type = "search"
     elif ((len(xxgk_keys) >= 2 and (parsed_doc or xxgk.get("written_date")))
           or (parsed_doc and (has_article_meta or near_head))) \
@@ -302,7 +314,7 @@ def _extract(body: bytes, url: str, anchor: datetime | None, headers: dict | Non
         page_type = "guide"
     elif len(msgs) >= 3 and not has_article_meta and not near_head:
         page_type = "message_list"
-    elif msgs and len(msgs) == 1 and re.search(r"答复内容|回复内容|答复意见", doc.text):
+    elif msgs and len(msgs) == 1 and _REPLY_LABEL.search(doc.text):
         page_type = "message_detail"
     elif has_article_meta or ((near_head or head_date or written_labelled) and len(main_text) > 60
                               and len(items) < 10):
@@ -311,7 +323,7 @@ def _extract(body: bytes, url: str, anchor: datetime | None, headers: dict | Non
         page_type = "home"
     elif page_count is not None or pages or len(items) >= 5:
         page_type = "list"
-        channel = re.sub(r"index\.s?html?$", "", path)
+        channel = _CHANNEL_INDEX.sub("", path)
         if page_count is None and not pages and channel.count("/") <= 2 and channel.endswith("/"):
             page_type = "home"  # a channel portal: several widgets, no pager
     elif len(main_text) > 200:
@@ -383,7 +395,7 @@ def _extract(body: bytes, url: str, anchor: datetime | None, headers: dict | Non
         col = headline
     index_no = xxgk.get("index_no")
     if index_no is None:
-        m = re.search(r"索\s*引\s*号\s*[:：]\s*([A-Za-z0-9/\-_]{6,60})", doc.text)
+        m = _INDEX_NO.search(doc.text)
         index_no = m.group(1) if m else None
 
     attachments = []
@@ -425,7 +437,7 @@ def _extract(body: bytes, url: str, anchor: datetime | None, headers: dict | Non
         blank_column=lists.is_blank_column(doc, items) if page_type == "list" else False,
         messages=tuple(msgs),
         footer=foot,
-        links=tuple(Link(u, t) for u, t, _ in all_links),
+        links=tuple([Link(u, t) for u, t, _ in all_links]),
         attachments=tuple(attachments),
         interpretation_links=tuple(interp),
         breadcrumb=tuple(crumb),

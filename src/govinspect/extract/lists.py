@@ -20,6 +20,8 @@ RECORD_RE = re.compile(r"recordCount\s*[:=]\s*['\"]?(\d+)", re.I)
 PERPAGE_RE = re.compile(r"(?:prepage|perpage|pageSize|perPage)\s*[:=]\s*['\"]?(\d+)", re.I)
 COUNTPAGE_RE = re.compile(r"createPageHTML\(\s*['\"]?(\d+)['\"]?\s*,\s*['\"]?(\d+)", re.I)
 MAX_ITEM_TEXT = 300
+_UNSEEN = object()
+_DIGIT = re.compile(r"\d")  # both date patterns need one (Unicode digits included, as theirs)
 
 
 def _row(a):
@@ -28,30 +30,47 @@ def _row(a):
     for _ in range(4):
         if el is None:
             return None
-        if el.tag in ROW_TAGS:
+        tag = el.tag
+        if tag in ROW_TAGS:
             # a <dd> holding only the link: its row is the enclosing <dl>
-            if el.tag in ("dd", "dt") and el.getparent() is not None and el.getparent().tag == "dl":
-                return el.getparent()
+            if tag == "dd" or tag == "dt":
+                parent = el.getparent()
+                if parent is not None and parent.tag == "dl":
+                    return parent
             return el
         el = el.getparent()
     return None
+
+
+def _row_text(row) -> str | None:
+    """The row's text, or None when it cannot show a list date (no digit, or too long)."""
+    try:
+        raw = text_of(row)
+    except ValueError:
+        return None
+    if _DIGIT.search(raw) is None:
+        return None  # no date without a digit: 9 rows in 10 on real pages, clean() skipped
+    row_text = clean(raw)
+    return row_text if len(row_text) <= MAX_ITEM_TEXT else None
 
 
 def list_items(doc: Doc, anchor: datetime | None) -> list[ListItem]:
     """Every link whose row shows a date. Dates without a year get one from ``anchor``."""
     items: list[ListItem] = []
     seen: set[tuple[str, str]] = set()
+    # row → _row_text, once per row: a layout row holding a menu (7 000 characters on a real
+    # page) was read again for each of its links, the bulk of the text read here
+    row_texts: dict = {}
     for url, text, a in links(doc):
         if len(text) < 2:
             continue
         row = _row(a)
         if row is None:
             continue
-        try:
-            row_text = clean(text_of(row))
-        except ValueError:
-            continue
-        if len(row_text) > MAX_ITEM_TEXT:
+        row_text = row_texts.get(row, _UNSEEN)
+        if row_text is _UNSEEN:
+            row_text = row_texts[row] = _row_text(row)
+        if row_text is None:
             continue
         rest = row_text.replace(text, " ", 1)
         m = dates.DATE_RE.search(rest)
@@ -62,7 +81,9 @@ def list_items(doc: Doc, anchor: datetime | None) -> list[ListItem]:
                 day = dates.infer_year(int(m.group(1)), int(m.group(2)), anchor)
         if day is None:
             continue
-        title = clean(a.get("title")) if len(clean(a.get("title"))) > len(text) else text
+        title = clean(a.get("title"))
+        if len(title) <= len(text):
+            title = text
         key = (url, title)
         if key in seen:
             continue
@@ -80,15 +101,20 @@ def pagination(doc: Doc) -> tuple[list[str], int | None, int | None, int | None]
     """
     pages: list[str] = []
     for url, text, a in links(doc):
-        parent = a.getparent()
-        box = " ".join(filter(None, [a.get("class"), parent.get("class") if parent is not None else None,
-                                     parent.get("id") if parent is not None else None]))
-        if PAGER_TEXT.match(text) and (PAGER_HREF.search(url) or PAGER_BOX.search(box)):
-            if url not in pages and url.split("#")[0] != doc.url:
-                pages.append(url)
-        elif PAGER_HREF.search(url) and text in ("下一页", "尾页", "末页", "下页"):
-            if url not in pages:
-                pages.append(url)
+        # PAGER_TEXT matches at most 4 characters (5 with a final newline): most links stop here.
+        # (A former "elif" for 下一页/尾页/末页/下页 links was unreachable: those texts match
+        # PAGER_TEXT, and its PAGER_HREF test is the one that just failed.)
+        if len(text) > 5 or not PAGER_TEXT.match(text):
+            continue
+        if not PAGER_HREF.search(url):
+            parent = a.getparent()
+            box = " ".join(filter(None, [a.get("class"),
+                                         parent.get("class") if parent is not None else None,
+                                         parent.get("id") if parent is not None else None]))
+            if not PAGER_BOX.search(box):
+                continue
+        if url not in pages and url.split("#")[0] != doc.url:
+            pages.append(url)
     record = per_page = page_count = None
     script = "\n".join(s for s in doc.scripts if "record" in s.lower() or "createPage" in s)
     m = RECORD_RE.search(script)
