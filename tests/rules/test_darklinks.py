@@ -166,3 +166,41 @@ def test_font_size_in_rem_is_not_a_zero_size():
                 '<div style="font-size:0.05em"><a href="http://seo.example/">点击</a></div>')
     [f] = check_dark_links(PAGE.format(injected=injected), url="http://www.xx.gov.cn/")
     assert f.details["hosts"] == ["seo.example"]
+
+
+def _on_page(html: str):
+    """Both rules as the engine runs them: on the tree extraction's parse kept (Doc.pristine)."""
+    from govinspect.core.types import CaptureRecord, SiteKind, SiteRef
+    from govinspect.extract import extract_page
+    from govinspect.rules.darklinks import hidden_links_on_page, scripted_links_on_page
+    from govinspect.rules.inputs import PageInput
+
+    url = "http://www.xx.gov.cn/index.html"
+    site = SiteRef("xx", "某某县人民政府", "http://www.xx.gov.cn/", SiteKind.PORTAL,
+                   ("www.xx.gov.cn",))
+    body = html.encode()
+    cap = CaptureRecord("xx", url, url, 200, "text/html", "", 1, None, "", 0, "")
+    page = PageInput(cap, body, site=site, facts=extract_page(body, url))
+
+    class Ctx:
+        lexicon = None
+
+    return hidden_links_on_page(page, Ctx()) + scripted_links_on_page(page, Ctx())
+
+
+def test_engine_reads_the_page_as_parsed_before_extraction_dropped_hidden_blocks():
+    injected = ('<div style="display:none"><!-- seo --><a href="http://bet.example/">'
+                '澳门威尼斯人</a></div>')
+    [f] = _on_page(PAGE.format(injected=injected))
+    assert f.rule_id == "GI-S001" and f.details["hosts"] == ["bet.example"]
+    assert f.evidence.context == ('<div style="display:none"><a href="http://bet.example/">'
+                                  '澳门威尼斯人</a></div>')  # comments are not kept
+    assert f.details["text"] == "澳门威尼斯人\n"
+    assert _on_page(PAGE.format(injected="")) == []
+
+
+def test_script_after_the_end_of_the_document_is_read_as_a_browser_runs_it():
+    script = ('<script>document.write(\'<div style="display:none"><a href="http://pk10.example/">'
+              '北京赛车pk10</a></div>\')</script>')
+    [f] = _on_page(PAGE.format(injected="") + script)
+    assert f.rule_id == "GI-S002" and f.details["hosts"] == ["pk10.example"]

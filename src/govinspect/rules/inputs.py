@@ -38,6 +38,8 @@ from govinspect.core.types import (
     TransportFacts,
 )
 from govinspect.extract import PageFacts
+from govinspect.extract.dom import Doc, parse_shared
+from govinspect.extract.encoding import decode
 from govinspect.extract.site_tree import Column, column_tree, is_homepage
 from govinspect.lexicons.engine import Lexicon
 
@@ -80,6 +82,12 @@ class PageInput:
             self._derived[name] = compute(self)
         return self._derived[name]
 
+    def doc(self) -> Doc:
+        """The page parsed as extraction parsed it (extract/dom.py, with ``Doc.pristine``):
+        decoded the way ``extract_page`` decodes it, so that ``parse_shared`` hands back the
+        Doc extraction made instead of parsing the page again. Readers must not change it."""
+        return self.derived("dom.doc", _shared_doc)
+
     @property
     def is_html(self) -> bool:
         return self.facts is not None
@@ -87,6 +95,14 @@ class PageInput:
     @property
     def url(self) -> str:
         return self.capture.url
+
+
+def _shared_doc(page: PageInput) -> Doc:
+    body = page.body
+    if not isinstance(body, (bytes, bytearray)):  # as extract_page takes it
+        body = str(body).encode("utf-8", "replace")
+    text, _declared, _detected = decode(bytes(body))
+    return parse_shared(text, page.capture.url or "")
 
 
 @dataclass

@@ -8,12 +8,13 @@ without alt text, or a CSS background, may well show the name, so such a page is
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from lxml import etree
 
 from govinspect.core.types import Confidence, Evidence, Finding
 from govinspect.extract import PageFacts
-from govinspect.extract.dom import clean, parse_shared
+from govinspect.extract.dom import clean
 from govinspect.extract.site_tree import is_homepage as _is_homepage
 from govinspect.rules.base import PageNote, Rule, Scope, register
 
@@ -41,15 +42,26 @@ def _attrs(el) -> str:
     return f"{el.get('class') or ''} {el.get('id') or ''}"
 
 
+@lru_cache(maxsize=8192)
+def _header_attrs(attrs: str) -> bool:
+    """Whether class and id name a header (once per string: templates repeat them)."""
+    return bool(_HEADER_ATTR.search(attrs))
+
+
+@lru_cache(maxsize=8192)
+def _footer_attrs(attrs: str) -> bool:
+    return bool(_FOOTER_ATTR.search(attrs))
+
+
 def _header_regions(root) -> list:
     """Elements that form the page's header: <header>, or blocks whose class/id says so,
     outside the footer; the outermost of nested matches only."""
     found = []
     for el in root.iter("header", "div", "table", "td", "section", "h1", "a", "span"):
         if el.tag != "header" and not ((el.get("class") or el.get("id"))
-                                       and _HEADER_ATTR.search(_attrs(el))):
+                                       and _header_attrs(_attrs(el))):
             continue  # (no class and no id: nothing for the pattern to match)
-        if any(_FOOTER_ATTR.search(_attrs(a)) for a in el.iterancestors()):
+        if any(_footer_attrs(_attrs(a)) for a in el.iterancestors()):
             continue
         if any(a in found for a in el.iterancestors()):
             continue
@@ -88,11 +100,7 @@ def site_header(site, page, facts: PageFacts) -> dict | None:
     title = _PUNCT.sub("", facts.html_title or "")
     if any(v in title for v in variants):
         return {"shown": True, "where": "title"}
-    try:
-        html = page.body.decode(facts.encoding.detected or "utf-8", errors="replace")
-    except LookupError:
-        html = page.body.decode("utf-8", errors="replace")
-    root = parse_shared(html, page.capture.url).root  # the Doc extraction made
+    root = page.doc().root  # the Doc extraction made
     if root is None or not isinstance(root, etree._Element):
         return None
     regions = _header_regions(root)

@@ -247,13 +247,14 @@ def message_stats(site, page, facts: PageFacts) -> dict | None:
     title = facts.title or facts.html_title or ""
     if stats_title(title):
         return {"how": "title", "title": title}
-    try:
-        text = page.body.decode(facts.encoding.detected or "utf-8", errors="replace")
-    except LookupError:
-        text = page.body.decode("utf-8", errors="replace")
-    if not _STATS_NEAR.search(text):  # cheap test before parsing the page again
+    doc = page.doc()  # the Doc extraction made: no decoding or parsing again
+    # A statistics cell is a piece of the visible text: no message noun or no count there, no
+    # cell (searching the text, a fifth of the HTML, first saves 0.15 ms a page)
+    if not (_STATS_NOUN.search(doc.text) and _STATS_COUNT.search(doc.text)):
         return None
-    for line in parse(text, facts.url).lines:
+    if not _STATS_NEAR.search(doc.source):
+        return None
+    for line in doc.lines:
         cells = [c for c in line.split("\t") if c.strip()] or [line]
         for cell in cells:
             if stats_block(cell):
