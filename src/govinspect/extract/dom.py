@@ -156,7 +156,7 @@ def parse_tree(text: str, notes: list[str] | None = None):
     return root
 
 
-_SHARED: dict[tuple[str, str], Doc] = {}
+_SHARED: list[Doc] = []  # newest last
 _SHARED_SIZE = 2
 
 
@@ -164,13 +164,15 @@ def parse_shared(text: str, url: str) -> Doc:
     """``parse``, computed once per page: extraction and the page rules that read the same
     decoded page (the header rule …) share one Doc. Readers must not change the tree. The
     last two pages are kept."""
-    key = (url, text)
-    doc = _SHARED.get(key)
-    if doc is None:
-        doc = parse(text, url, keep_pristine=True)
-        if len(_SHARED) >= _SHARED_SIZE:
-            _SHARED.pop(next(iter(_SHARED)))
-        _SHARED[key] = doc
+    # compared, not hashed: hashing a page-sized string costs more than two comparisons
+    # (identity, then length, then memcmp)
+    for doc in _SHARED:
+        if doc.url == url and doc.source == (text or ""):
+            return doc
+    doc = parse(text, url, keep_pristine=True)
+    if len(_SHARED) >= _SHARED_SIZE:
+        del _SHARED[0]
+    _SHARED.append(doc)
     return doc
 
 

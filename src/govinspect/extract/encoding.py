@@ -37,8 +37,22 @@ def declared_charset(body: bytes, headers: dict | None = None) -> str | None:
     return m.group(1).decode("ascii", "replace").lower() if m else None
 
 
+_LAST: list = [None, None, None]  # (body, headers, result) of the last call
+
+
 def decode(body: bytes, headers: dict | None = None) -> tuple[str, str | None, str]:
     """Return (text, declared charset as written, charset actually used)."""
+    # extraction and the page rules decode the same bytes object in turn: the second time
+    # is free (bytes are immutable; an equal but different object is decoded again)
+    if type(body) is bytes and body is _LAST[0] and headers == _LAST[1]:
+        return _LAST[2]
+    result = _decode(body, headers)
+    if type(body) is bytes:
+        _LAST[:] = [body, dict(headers) if headers else headers, result]
+    return result
+
+
+def _decode(body: bytes, headers: dict | None) -> tuple[str, str | None, str]:
     declared = declared_charset(body, headers)
     for bom, name in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16"),
                       (codecs.BOM_UTF16_BE, "utf-16")):
