@@ -132,7 +132,7 @@ def _targets(check_text_every: int) -> list[tuple[str, Callable[[int, bytes, str
     import click
 
     from govinspect.cli.check_text import run_check_text
-    from govinspect.collect.html import decode_body, declared_charset, parse_html
+    from govinspect.collect.html import declared_charset, decode_body, parse_html
     from govinspect.extract import extract_page
 
     def extract(n: int, data: bytes, url: str) -> None:
