@@ -125,3 +125,19 @@ def test_error_page():
     facts = extract_page(_page("<h1>404</h1><p>您访问的页面不存在</p>", "404 Not Found"),
                          "http://www.example.gov.cn/x.html", ANCHOR)
     assert facts.page_type == "error"
+
+
+def test_decode_memo_never_serves_another_input():
+    """decode remembers its last bytes object (extraction and the page rules decode the same
+    page in turn); a mutable buffer, other headers or equal bytes elsewhere are decoded anew."""
+    from govinspect.extract.encoding import decode
+
+    gbk = "<meta charset='gbk'><p>政府网站</p>".encode("gbk")
+    assert decode(gbk)[0] == decode(gbk)[0] == "<meta charset='gbk'><p>政府网站</p>"
+    assert decode(gbk)[1] == "gbk"
+    assert decode(gbk, {"Content-Type": "text/html; charset=big5"})[1] == "big5"
+    buf = bytearray("<p>第一</p>".encode())
+    assert decode(buf)[0] == "<p>第一</p>"
+    buf[3:9] = "第二".encode()
+    assert decode(buf)[0] == "<p>第二</p>"
+    assert decode(bytes(buf))[0] == "<p>第二</p>"

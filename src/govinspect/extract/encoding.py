@@ -37,18 +37,21 @@ def declared_charset(body: bytes, headers: dict | None = None) -> str | None:
     return m.group(1).decode("ascii", "replace").lower() if m else None
 
 
-_LAST: list = [None, None, None]  # (body, headers, result) of the last call
+_LAST: tuple = (None, None, None)  # (body, headers, result) of the last call
 
 
 def decode(body: bytes, headers: dict | None = None) -> tuple[str, str | None, str]:
     """Return (text, declared charset as written, charset actually used)."""
     # extraction and the page rules decode the same bytes object in turn: the second time
-    # is free (bytes are immutable; an equal but different object is decoded again)
-    if type(body) is bytes and body is _LAST[0] and headers == _LAST[1]:
-        return _LAST[2]
+    # is free (bytes are immutable; an equal but different object is decoded again). The
+    # memo is one tuple, read once: threads see a whole entry or another whole entry.
+    global _LAST
+    last = _LAST
+    if type(body) is bytes and body is last[0] and headers == last[1]:
+        return last[2]
     result = _decode(body, headers)
     if type(body) is bytes:
-        _LAST[:] = [body, dict(headers) if headers else headers, result]
+        _LAST = (body, dict(headers) if headers else headers, result)
     return result
 
 
