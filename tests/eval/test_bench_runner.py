@@ -36,10 +36,10 @@ def test_analyse_real_prints_the_figure_and_its_floor(tmp_path: Path):
     """The issue's command: extraction + every page rule on the real pages, beside the floor."""
     (tmp_path / "pages").mkdir()  # only the shared real pages: a quick single pass
     env = {**os.environ, "GOVINSPECT_REALCORPUS": str(tmp_path)}
-    run = subprocess.run([sys.executable, "-m", "bench", "analyse", "--real", "--repeat", "1"],
+    run = subprocess.run([sys.executable, "-m", "bench", "analyse", "--real", "--repeat", "1", "--rounds", "1"],
                          cwd=ROOT, capture_output=True, text=True, timeout=600, env=env)
     assert run.returncode == 0, run.stderr[-2000:]
-    for line in ("lxml parse alone (floor):", "extraction alone:", "page rules alone",
+    for line in ("best of 1 rounds", "lxml parse alone (floor):", "extraction alone:", "page rules alone",
                  "analysis (extraction + every page rule + site rules):",
                  "analysis, first pass alone (every page new):"):
         assert line in run.stdout, run.stdout
