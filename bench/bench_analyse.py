@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import re
 import statistics
 import time
 from datetime import UTC, datetime
@@ -48,7 +49,10 @@ def real(repeat: int, rounds: int) -> None:
         url = page.label.get("url") or f"http://{page.id}.invalid/"
         host = urlsplit(url).hostname or f"{page.id}.invalid"
         code = host.replace(".", "_")
-        sites.setdefault(code, SiteRef(code, host, f"http://{host}/", SiteKind.PORTAL, (host,)))
+        # the site's name as a roster gives it ("西安市人民政府 (www.xa.gov.cn)" → the name), which
+        # the header rule looks for in the <title> and the header
+        name = re.split(r" \(| / ", page.label.get("site") or host)[0] or host
+        sites.setdefault(code, SiteRef(code, name, f"http://{host}/", SiteKind.PORTAL, (host,)))
         capture = CaptureRecord(code, url, url, 200, "text/html; charset=utf-8", fetched, 1, None,
                                 "bench.warc.gz", 0, "")
         pages.append(PageInput(capture, page.read()))

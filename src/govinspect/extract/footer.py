@@ -47,22 +47,41 @@ def _marks(doc: Doc) -> tuple[bool, bool]:
     img, span, div or iframe element."""
     if not any(w in doc.source for w in _MARK_WORDS):
         return False, False  # cheap: the words are nowhere in the page
-    # one pass over those elements' attributes (twice as fast as the equivalent XPath
-    # //*[self::a or …]/@*[name()='href' or …][contains(., 'conac') or …])
-    conac = zhaocuo = False
+    found = [False, False]
+    # Both marks sit in the footer on most pages: look at the last elements first (last
+    # child first, a budget of _FOOTER_FIRST elements), then, when one is still missing,
+    # at every element in document order. The answer is an "any" over all elements, so the
+    # order changes only how soon it is known (0.5 → 0.2 ms a page on the shared real pages).
+    stack = [doc.root]
+    for _ in range(_FOOTER_FIRST):
+        if not stack:
+            return found[0], found[1]
+        el = stack.pop()
+        if el.tag in _MARK_TAG_SET and _mark_element(el, found):
+            return True, True
+        stack.extend(el)
     for el in doc.root.iter(*_MARK_TAGS):
-        # most elements carry none of the words: one regex over all their attribute values
-        # skips them (a fifth faster than testing each attribute)
-        values = el.values()
-        if not values or _MARK_RE.search("\x00".join(values)) is None:
-            continue
-        for name, value in el.items():
-            if name in _ATTRS and any(w in value for w in _MARK_WORDS):
-                conac = conac or any(w in value for w in _CONAC_WORDS)
-                zhaocuo = zhaocuo or any(w in value for w in _ZHAOCUO_WORDS)
-                if conac and zhaocuo:
-                    return True, True
-    return conac, zhaocuo
+        if _mark_element(el, found):
+            return True, True
+    return found[0], found[1]
+
+
+_FOOTER_FIRST = 200
+_MARK_TAG_SET = frozenset(_MARK_TAGS)
+
+
+def _mark_element(el, found: list[bool]) -> bool:
+    """Note in ``found`` the marks ``el``'s attributes carry; whether both are known now."""
+    # most elements carry none of the words: one regex over all their attribute values
+    # skips them (a fifth faster than testing each attribute)
+    values = el.values()
+    if not values or _MARK_RE.search("\x00".join(values)) is None:
+        return False
+    for name, value in el.items():
+        if name in _ATTRS and any(w in value for w in _MARK_WORDS):
+            found[0] = found[0] or any(w in value for w in _CONAC_WORDS)
+            found[1] = found[1] or any(w in value for w in _ZHAOCUO_WORDS)
+    return found[0] and found[1]
 
 
 def _sponsor(text: str) -> str | None:
